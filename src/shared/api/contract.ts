@@ -1,0 +1,101 @@
+// The one Cockpit API contract: every command with its request and response schema,
+// every event stream with its payload. Engine, renderer, CLI and tests import this file.
+import { z } from 'zod';
+import {
+  CockpitState,
+  EquityPoint,
+  Fill,
+  Order,
+  OrderEvent,
+  OrderIntent,
+  RiskEvent,
+  Ticket,
+  TradingMode,
+} from '../domain.js';
+import { StatePatch } from './state.js';
+
+const Empty = z.object({}).strict();
+
+export const commands = {
+  ping: {
+    request: Empty,
+    response: z.object({ ts: z.number(), version: z.string() }),
+  },
+  'state.get': {
+    request: Empty,
+    response: CockpitState,
+  },
+  'mode.set': {
+    /** Switching to REAL needs `confirm: "REAL"` as a deliberate act. */
+    request: z.object({ mode: TradingMode, confirm: z.string().max(32).optional() }).strict(),
+    response: z.object({ mode: TradingMode }),
+  },
+  'killSwitch.activate': {
+    request: Empty,
+    response: z.object({
+      mode: TradingMode,
+      cancelledOrders: z.number(),
+      cancelledTickets: z.number(),
+    }),
+  },
+  'ticket.create': {
+    request: z
+      .object({
+        intent: OrderIntent,
+        reason: z.string().max(500).optional(),
+      })
+      .strict(),
+    response: Ticket,
+  },
+  'ticket.approve': {
+    request: z.object({ ticketId: z.string().max(64), contentHash: z.string().max(128) }).strict(),
+    response: z.object({ ticket: Ticket, order: Order }),
+  },
+  'ticket.reject': {
+    request: z.object({ ticketId: z.string().max(64), reason: z.string().max(500).optional() }).strict(),
+    response: Ticket,
+  },
+  'order.cancel': {
+    request: z.object({ orderId: z.string().max(64) }).strict(),
+    response: Order,
+  },
+  'order.events': {
+    request: z.object({ orderId: z.string().max(64) }).strict(),
+    response: z.array(OrderEvent),
+  },
+  'equity.history': {
+    request: z.object({ sinceTs: z.number().optional(), maxPoints: z.number().int().min(10).max(20_000).optional() }).strict(),
+    response: z.array(EquityPoint),
+  },
+  'fills.list': {
+    request: z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+    response: z.array(Fill),
+  },
+  'riskEvents.list': {
+    request: z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+    response: z.array(RiskEvent),
+  },
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandRequest<K extends CommandName> = z.input<Commands[K]['request']>;
+export type CommandResponse<K extends CommandName> = z.output<Commands[K]['response']>;
+
+export const StateStreamMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('snapshot'), state: CockpitState }),
+  z.object({ type: z.literal('patch'), patch: StatePatch }),
+]);
+export type StateStreamMessage = z.infer<typeof StateStreamMessage>;
+
+export const streams = {
+  /** A full snapshot on subscribe, then coalesced patches (at most ~20 per second). */
+  state: StateStreamMessage,
+} as const;
+
+export type Streams = typeof streams;
+export type StreamName = keyof Streams;
+export type StreamMessage<K extends StreamName> = z.output<Streams[K]>;
+
+export const isCommandName = (name: string): name is CommandName => Object.hasOwn(commands, name);
+export const isStreamName = (name: string): name is StreamName => Object.hasOwn(streams, name);

@@ -1,0 +1,28 @@
+// The broker adapter interface every venue implements: the paper ledger now, Futu and Tiger later.
+import type { BrokerState, Fill, OrderType, Side } from '../../shared/domain.js';
+
+export interface BrokerOrderRequest {
+  orderId: string;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  qty: number;
+  orderType: OrderType;
+  limitPrice: number | null;
+}
+
+export type BrokerEvent =
+  | { type: 'accepted'; orderId: string; ts: number }
+  | { type: 'fill'; orderId: string; fill: Fill; filledQty: number; avgFillPrice: number; complete: boolean }
+  | { type: 'rejected'; orderId: string; reason: string; ts: number }
+  | { type: 'cancelled'; orderId: string; reason: string; ts: number };
+
+export interface BrokerAdapter {
+  readonly id: string;
+  state(): BrokerState;
+  /** Sends an order; what happens to it arrives as events. */
+  placeOrder(request: BrokerOrderRequest): void;
+  /** Cancels a working order. Returns false when the venue no longer holds it as working. */
+  cancelOrder(orderId: string): boolean;
+  onEvent(listener: (event: BrokerEvent) => void): void;
+}

@@ -1,0 +1,641 @@
+// The engine's composition root: wires the store, the simulated market and its clock, the
+// paper broker, the order manager, valuation and the state publisher, and exposes the
+// operations the Cockpit API commands call. Plain Node: never imports electron.
+import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import demoPortfolio from '../../../resources/demo-portfolio.json' with { type: 'json' };
+import type {
+  Account,
+  CockpitState,
+  EquityPoint,
+  Fill,
+  Instrument,
+  OrderIntent,
+  Quote,
+  RiskEvent,
+  Severity,
+  Ticket,
+  TradingMode,
+} from '../../shared/domain.js';
+import { CockpitError } from '../../shared/api/result.js';
+import { STATE_LIMITS } from '../../shared/api/state.js';
+import { occSymbol, parseOcc } from '../../shared/instruments.js';
+import { Ledger, commissionFor, DEFAULT_COMMISSIONS } from '../brokers/sim/ledger.js';
+import { PaperBroker } from '../brokers/sim/paper-broker.js';
+import type { BrokerAdapter } from '../brokers/types.js';
+import { addDays, TradingCalendar } from '../marketdata/calendar.js';
+import { SimSessionClock, type SimClockState } from '../marketdata/clock.js';
+import { DEFAULT_SEED, DEFAULT_UNDERLYINGS } from '../marketdata/sim-config.js';
+import { SimMarket, type SimMarketState, type UnderlyingSpec } from '../marketdata/sim-market.js';
+import { DEFAULT_CHECK_LIMITS, expectedPrice, runPreTradeChecks } from '../oms/checks.js';
+import { OrderManager } from '../oms/oms.js';
+import { blackScholes } from '../pricing/black-scholes.js';
+import { valueBook, type Valuation } from '../risk/exposure.js';
+import { closeDatabase, openDatabase, type Db } from '../store/database.js';
+import { StartupError } from '../store/errors.js';
+import { DataDirLock } from '../store/lock.js';
+import { Repository } from '../store/repository.js';
+import { createLogger } from './logger.js';
+import { StatePublisher, type StateListener } from './publisher.js';
+
+export const ENGINE_VERSION = '0.1.0';
+
+export interface EngineOptions {
+  dataDir: string;
+  /** Seed of the simulated market on first start (kept in the database afterwards). */
+  seed?: number;
+  /** Simulated market step, ms of wall time (and of trading time) per tick. */
+  tickIntervalMs?: number;
+  /** Simulated clock speed: 1 = real time. */
+  clockSpeed?: number;
+  /** Paper-broker latency. */
+  paperLatencyMs?: number;
+  /** How often an equity point is recorded. */
+  equityIntervalMs?: number;
+  /** Patch coalescing interval. */
+  publishIntervalMs?: number;
+  underlyings?: readonly UnderlyingSpec[];
+  logLevel?: string;
+}
+
+const SHORT_DATED_DAYS = 7;
+
+interface DemoPosition {
+  underlying: string;
+  qty: number;
+  avgPriceFactor: number;
+  right?: 'C' | 'P';
+  dte?: number;
+  moneyness?: number;
+}
+
+export class Engine {
+  readonly log: Logger;
+  readonly publisher: StatePublisher;
+  private readonly repo: Repository;
+  private readonly calendar = new TradingCalendar();
+  private readonly clock: SimSessionClock;
+  private readonly market: SimMarket;
+  private readonly instruments = new Map<string, Instrument>();
+  private readonly ledger: Ledger;
+  private readonly paper: PaperBroker;
+  private readonly oms: OrderManager;
+  private readonly accountId: string;
+  private readonly currency: string;
+  private mode: TradingMode;
+  private sessionDate: string;
+  private startOfDayNav: number;
+  private valuation: Valuation;
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private idCounter = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly options: EngineOptions,
+    private readonly db: Db,
+    private readonly lock: DataDirLock,
+  ) {
+    this.log = createLogger(options.dataDir, options.logLevel);
+    this.repo = new Repository(db);
+
+    // Market and clock: continue where the last run stopped.
+    const seed = Number(this.repo.getSetting('sim.seed') ?? options.seed ?? DEFAULT_SEED);
+    this.repo.setSetting('sim.seed', String(seed));
+    const clockState = this.readJsonSetting<SimClockState>('sim.clock');
+    this.clock = new SimSessionClock(this.calendar, { state: clockState, speed: options.clockSpeed ?? 1 });
+    this.market = new SimMarket({
+      underlyings: options.underlyings ?? DEFAULT_UNDERLYINGS,
+      seed,
+      state: this.readJsonSetting<SimMarketState>('sim.market'),
+    });
+    for (const spec of this.market.underlyings) {
+      this.registerInstrument({ symbol: spec.symbol, kind: spec.kind, underlying: spec.symbol, multiplier: 1 });
+    }
+    for (const instrument of this.repo.listInstruments()) this.registerInstrument(instrument);
+
+    // Account: created with the demo portfolio on first start.
+    this.accountId = demoPortfolio.accountId;
+    let account = this.repo.getAccount(this.accountId);
+    if (!account) {
+      this.seedDemoPortfolio();
+      account = this.repo.getAccount(this.accountId)!;
+    }
+    this.currency = account.currency;
+    this.sessionDate = account.sessionDate;
+    this.startOfDayNav = account.startOfDayNav;
+    this.ledger = new Ledger(
+      account.cash,
+      account.realizedPnl,
+      this.repo.listPositions(this.accountId).map((p) => [p.symbol, { qty: p.qty, avgPrice: p.avgPrice }] as const),
+    );
+
+    // REAL never survives a restart.
+    const savedMode = this.repo.getSetting('mode') as TradingMode | undefined;
+    this.mode = savedMode === 'OFF' ? 'OFF' : 'DRY_RUN';
+    if (savedMode === 'REAL') this.audit('system', 'mode.restore', { from: 'REAL', to: 'DRY_RUN' });
+
+    this.paper = new PaperBroker({
+      ledger: this.ledger,
+      quote: (symbol) => this.market.quote(symbol),
+      instrument: (symbol) => this.instruments.get(symbol),
+      now: () => this.clock.now(),
+      newId: () => this.newId('F'),
+      latencyMs: options.paperLatencyMs,
+    });
+
+    this.publisher = new StatePublisher(
+      {
+        snapshot: (seq) => this.snapshot(seq),
+        valuationSlices: () => {
+          this.revalue();
+          return { account: this.account(), positions: this.valuation.positions, greeks: this.valuation.greeks };
+        },
+        liveSlices: () => ({ mode: this.mode, broker: this.paper.state(), clock: this.clockState() }),
+      },
+      options.publishIntervalMs ?? 50,
+    );
+
+    this.oms = new OrderManager(this.repo, this.accountId, {
+      now: () => this.clock.now(),
+      newId: (prefix) => this.newId(prefix),
+      mode: () => this.mode,
+      venue: () => this.venue(),
+      check: (intent) => this.check(intent),
+      bookFill: (fill) => this.bookFill(fill),
+      ticketChanged: (ticket) => this.publisher.ticketChanged(ticket),
+      orderChanged: (order) => this.publisher.orderChanged(order),
+      fillBooked: (fill) => this.publisher.fillBooked(fill),
+      riskEvent: (severity, code, message, symbol) => this.riskEvent(severity, code, message, symbol),
+    });
+    this.oms.attach(this.paper);
+
+    this.market.quoteAll(this.clock.now());
+    this.valuation = this.computeValuation();
+    if (this.sessionDate !== this.clock.sessionDate) this.startSession(this.clock.sessionDate);
+    this.oms.recoverAfterRestart();
+    this.recordEquity();
+  }
+
+  /** Opens (or creates) the data directory and starts the engine. Fails with a StartupError a trader can act on. */
+  static async open(options: EngineOptions): Promise<Engine> {
+    try {
+      mkdirSync(options.dataDir, { recursive: true });
+    } catch (error) {
+      throw new StartupError('DATA_DIR_UNUSABLE', `Cannot create the data directory ${options.dataDir}: ${(error as Error).message}`);
+    }
+    const lock = DataDirLock.acquire(options.dataDir);
+    let db: Db | undefined;
+    try {
+      db = openDatabase(join(options.dataDir, 'deltadeck.db'));
+      const engine = new Engine(options, db, lock);
+      engine.start();
+      return engine;
+    } catch (error) {
+      if (db) closeDatabase(db);
+      lock.release();
+      throw error;
+    }
+  }
+
+  private start(): void {
+    const tickMs = this.options.tickIntervalMs ?? 250;
+    this.every(tickMs, () => this.tick(tickMs));
+    this.every(this.options.equityIntervalMs ?? 5_000, () => this.recordEquity());
+    this.every(1_000, () => this.oms.expireTickets());
+    this.publisher.start();
+    this.log.info({ dataDir: this.options.dataDir, mode: this.mode, session: this.sessionDate }, 'engine started');
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const timer = setInterval(() => {
+      try {
+        fn();
+      } catch (error) {
+        this.fault(error);
+      }
+    }, ms);
+    this.timers.push(timer);
+  }
+
+  /** A failure inside the engine's own loop: fail closed — stop trading and say why. */
+  private fault(error: unknown): void {
+    this.log.error({ err: error }, 'engine fault');
+    if (this.mode !== 'OFF') {
+      this.mode = 'OFF';
+      this.publisher.liveChanged();
+    }
+    try {
+      this.riskEvent('critical', 'ENGINE_FAULT', `Internal error, trading switched OFF: ${(error as Error).message}`, null);
+    } catch {
+      // the database itself may be what failed; the log has it
+    }
+  }
+
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  setLockUrl(url: string): void {
+    this.lock.setUrl(url);
+  }
+
+  // ── market loop ────────────────────────────────────────────────────────────
+
+  private tick(stepMs: number): void {
+    const roll = this.clock.advance();
+    if (roll) this.startSession(roll.to);
+    const quotes = this.market.step(this.clock.now(), stepMs);
+    this.publisher.quotesChanged(quotes);
+    this.paper.onQuotes(new Set(quotes.map((q) => q.symbol)));
+  }
+
+  private startSession(date: string): void {
+    this.market.rollSession();
+    this.expireOptions(date);
+    this.revalue();
+    this.sessionDate = date;
+    this.startOfDayNav = this.valuation.nav;
+    this.repo.updateAccountSession(this.accountId, date, this.startOfDayNav);
+    this.riskEvent('info', 'SESSION_OPEN', `Session ${date} opened; start-of-day NAV ${this.startOfDayNav.toFixed(2)}.`, null);
+    this.publisher.liveChanged();
+  }
+
+  /** Options whose expiry is before the session date settle in cash at intrinsic value. */
+  private expireOptions(sessionDate: string): void {
+    for (const [symbol, position] of [...this.ledger.positions]) {
+      const instrument = this.instruments.get(symbol);
+      if (instrument?.kind !== 'OPTION' || !instrument.expiry || instrument.expiry >= sessionDate) continue;
+      const spot = this.market.spot(instrument.underlying) ?? 0;
+      const intrinsic = Math.max(0, instrument.right === 'C' ? spot - instrument.strike! : instrument.strike! - spot);
+      this.repo.transaction(() => {
+        const effect = this.ledger.settle(symbol, intrinsic, instrument.multiplier);
+        this.repo.savePosition(this.accountId, { symbol, ...effect.position }, this.clock.now());
+        this.repo.updateAccountCash(this.accountId, this.ledger.cash, this.ledger.realizedPnl);
+      });
+      this.riskEvent(
+        'info',
+        'OPTION_EXPIRED',
+        `${symbol} expired ${intrinsic > 0 ? `in the money, settled at ${intrinsic.toFixed(2)}` : 'worthless'} (${position.qty} contracts).`,
+        symbol,
+      );
+    }
+    for (const instrument of this.instruments.values()) {
+      if (instrument.kind === 'OPTION' && instrument.expiry && instrument.expiry < sessionDate) this.market.delistOption(instrument.symbol);
+    }
+    this.publisher.valuationChanged();
+  }
+
+  private recordEquity(): void {
+    this.revalue();
+    const point: EquityPoint = { ts: this.clock.now(), nav: this.valuation.nav, cash: this.ledger.cash };
+    this.repo.transaction(() => {
+      this.repo.insertEquityPoint(point);
+      this.repo.setSetting('sim.clock', JSON.stringify(this.clock.state));
+      this.repo.setSetting('sim.market', JSON.stringify(this.market.state));
+    });
+    this.publisher.equityPoint(point);
+  }
+
+  // ── instruments ────────────────────────────────────────────────────────────
+
+  private registerInstrument(instrument: Instrument): void {
+    if (this.instruments.has(instrument.symbol)) return;
+    this.instruments.set(instrument.symbol, instrument);
+    if (instrument.kind === 'OPTION') this.market.listOption(instrument, this.expiryTs(instrument));
+  }
+
+  private expiryTs(instrument: Instrument): number {
+    return this.calendar.closeAt(instrument.expiry!);
+  }
+
+  /** Known instrument, or an OCC option symbol on a quoted underlying with a future expiry. */
+  private resolveInstrument(symbol: string): Instrument | undefined {
+    const known = this.instruments.get(symbol);
+    if (known) return known;
+    const occ = parseOcc(symbol);
+    if (!occ || !this.market.hasUnderlying(occ.underlying)) return undefined;
+    if (!this.calendar.isTradingDay(occ.expiry) || occ.expiry < this.clock.sessionDate) return undefined;
+    const instrument: Instrument = {
+      symbol,
+      kind: 'OPTION',
+      underlying: occ.underlying,
+      multiplier: 100,
+      right: occ.right,
+      strike: occ.strike,
+      expiry: occ.expiry,
+      style: 'american',
+    };
+    this.repo.upsertInstrument(instrument);
+    this.registerInstrument(instrument);
+    this.publisher.quotesChanged(this.market.quoteAll(this.clock.now()));
+    this.publisher.instrumentAdded(instrument);
+    return instrument;
+  }
+
+  private seedDemoPortfolio(): void {
+    const now = this.clock.now();
+    const date = this.clock.sessionDate;
+    this.market.quoteAll(now);
+    const positions: { symbol: string; qty: number; avgPrice: number }[] = [];
+    for (const p of demoPortfolio.positions as DemoPosition[]) {
+      const spot = this.market.spot(p.underlying);
+      if (spot === undefined) continue;
+      if (!p.right) {
+        positions.push({ symbol: p.underlying, qty: p.qty, avgPrice: round2(spot * p.avgPriceFactor) });
+        continue;
+      }
+      const grid = spot >= 100 ? 5 : 1;
+      const strike = Math.round((spot * (p.moneyness ?? 1)) / grid) * grid;
+      const expiry = this.calendar.fridayExpiryOnOrAfter(addDays(date, p.dte ?? 30));
+      const instrument: Instrument = {
+        symbol: occSymbol(p.underlying, expiry, p.right, strike),
+        kind: 'OPTION',
+        underlying: p.underlying,
+        multiplier: 100,
+        right: p.right,
+        strike,
+        expiry,
+        style: 'american',
+      };
+      this.registerInstrument(instrument);
+      const years = (this.expiryTs(instrument) - now) / (365 * 86_400_000);
+      const model = blackScholes({
+        right: p.right,
+        spot,
+        strike,
+        t: years,
+        r: this.market.rate,
+        q: this.market.dividendYield(p.underlying),
+        vol: this.market.impliedVol(p.underlying, strike, years),
+      });
+      positions.push({ symbol: instrument.symbol, qty: p.qty, avgPrice: Math.max(0.01, round2(model.price * p.avgPriceFactor)) });
+    }
+    this.repo.transaction(() => {
+      for (const instrument of this.instruments.values()) this.repo.upsertInstrument(instrument);
+      const ledger = new Ledger(demoPortfolio.cash);
+      let marketValue = 0;
+      for (const p of positions) marketValue += p.avgPrice * p.qty * this.instruments.get(p.symbol)!.multiplier;
+      this.repo.insertAccount({
+        id: demoPortfolio.accountId,
+        currency: demoPortfolio.currency,
+        cash: ledger.cash,
+        realizedPnl: 0,
+        sessionDate: date,
+        startOfDayNav: ledger.cash + marketValue,
+        createdAt: now,
+      });
+      for (const p of positions) this.repo.savePosition(demoPortfolio.accountId, p, now);
+      this.repo.setSetting('mode', 'DRY_RUN');
+    });
+    this.audit('system', 'account.seeded', { accountId: demoPortfolio.accountId, positions: positions.length });
+  }
+
+  // ── valuation and state ────────────────────────────────────────────────────
+
+  private computeValuation(): Valuation {
+    return valueBook({
+      positions: [...this.ledger.positions].map(([symbol, p]) => ({ symbol, ...p })),
+      instruments: this.instruments,
+      quotes: this.quoteMap(),
+      cash: this.ledger.cash,
+      now: this.clock.now(),
+      rate: this.market.rate,
+      dividendYield: (u) => this.market.dividendYield(u),
+      expiryTs: (i) => this.expiryTs(i),
+      shortDatedDays: SHORT_DATED_DAYS,
+    });
+  }
+
+  private revalue(): void {
+    this.valuation = this.computeValuation();
+  }
+
+  private quoteMap(): Map<string, Quote> {
+    const quotes = new Map<string, Quote>();
+    for (const symbol of this.instruments.keys()) {
+      const q = this.market.quote(symbol);
+      if (q) quotes.set(symbol, q);
+    }
+    return quotes;
+  }
+
+  private account(): Account {
+    const v = this.valuation;
+    return {
+      id: this.accountId,
+      currency: this.currency,
+      nav: v.nav,
+      cash: this.ledger.cash,
+      marketValue: v.marketValue,
+      startOfDayNav: this.startOfDayNav,
+      dayPnl: v.nav - this.startOfDayNav,
+      unrealizedPnl: v.unrealizedPnl,
+      realizedPnl: this.ledger.realizedPnl,
+    };
+  }
+
+  private clockState(): CockpitState['clock'] {
+    const now = this.clock.now();
+    return { ts: now, sessionDate: this.clock.sessionDate, session: this.calendar.session(now).state, timezone: this.calendar.timezone, simulated: true };
+  }
+
+  snapshot(seq = 0): CockpitState {
+    this.revalue();
+    return {
+      seq,
+      mode: this.mode,
+      broker: this.paper.state(),
+      clock: this.clockState(),
+      account: this.account(),
+      quotes: Object.fromEntries(this.quoteMap()),
+      instruments: Object.fromEntries(this.instruments),
+      positions: this.valuation.positions,
+      greeks: this.valuation.greeks,
+      tickets: this.repo.recentTickets(STATE_LIMITS.tickets),
+      orders: this.repo.recentOrders(STATE_LIMITS.orders),
+      fills: this.repo.recentFills(STATE_LIMITS.fills),
+      riskEvents: this.repo.recentRiskEvents(STATE_LIMITS.riskEvents),
+      equity: this.repo.equityHistory(0, STATE_LIMITS.equity),
+    };
+  }
+
+  subscribeState(listener: StateListener): () => void {
+    return this.publisher.subscribe(listener);
+  }
+
+  // ── trading ────────────────────────────────────────────────────────────────
+
+  private venue(): BrokerAdapter | undefined {
+    if (this.mode === 'DRY_RUN') return this.paper;
+    return undefined; // REAL needs a live broker adapter; none is connected in this build
+  }
+
+  private check(intent: OrderIntent) {
+    const instrument = this.instruments.get(intent.symbol);
+    const quote = this.market.quote(intent.symbol);
+    const price = expectedPrice(intent, quote);
+    const multiplier = instrument?.multiplier ?? 1;
+    const estimatedCommission =
+      instrument && price !== null ? commissionFor(DEFAULT_COMMISSIONS, instrument.kind === 'OPTION', intent.qty, price, multiplier) : 0;
+    this.revalue();
+    const now = this.clock.now();
+    const checks = runPreTradeChecks({
+      intent,
+      instrument,
+      quote,
+      mode: this.mode,
+      venueConnected: this.venue() !== undefined,
+      session: this.calendar.session(now).state,
+      now,
+      cash: this.ledger.cash,
+      nav: this.valuation.nav,
+      positionQty: this.ledger.position(intent.symbol).qty,
+      estimatedCommission,
+      limits: DEFAULT_CHECK_LIMITS,
+    });
+    return { checks, estNotional: price === null ? 0 : price * intent.qty * multiplier };
+  }
+
+  private bookFill(fill: Fill): void {
+    const instrument = this.instruments.get(fill.symbol)!;
+    const effect = this.ledger.applyFill(fill.symbol, fill.side, fill.qty, fill.price, instrument.multiplier, fill.commission);
+    this.repo.savePosition(this.accountId, { symbol: fill.symbol, ...effect.position }, fill.ts);
+    this.repo.updateAccountCash(this.accountId, this.ledger.cash, this.ledger.realizedPnl);
+  }
+
+  createTicket(intent: OrderIntent, reason: string | undefined): Ticket {
+    if (this.mode === 'OFF') {
+      throw new CockpitError('MODE_OFF', 'Trading is OFF: no ticket can be created or sent. Switch to DRY_RUN first.');
+    }
+    const symbol = intent.symbol.trim().toUpperCase();
+    if (!this.resolveInstrument(symbol)) {
+      throw new CockpitError('UNKNOWN_SYMBOL', `${symbol} is not a known instrument. Use an underlying (e.g. SPY) or an OCC option symbol (e.g. SPY261218C00600000).`);
+    }
+    return this.oms.createTicket({ ...intent, symbol }, 'manual', reason?.trim() || 'Manual order');
+  }
+
+  approveTicket(ticketId: string, contentHash: string) {
+    return this.oms.approveTicket(ticketId, contentHash);
+  }
+
+  rejectTicket(ticketId: string, reason: string | undefined): Ticket {
+    return this.oms.rejectTicket(ticketId, reason?.trim() ?? '');
+  }
+
+  cancelOrder(orderId: string) {
+    return this.oms.cancelOrder(orderId, 'cancelled by user');
+  }
+
+  orderEvents(orderId: string) {
+    if (!this.repo.getOrder(orderId)) throw new CockpitError('NOT_FOUND', `No order ${orderId}.`);
+    return this.repo.orderEvents(orderId);
+  }
+
+  equityHistory(sinceTs: number, maxPoints: number): EquityPoint[] {
+    return this.repo.equityHistory(sinceTs, maxPoints);
+  }
+
+  fills(limit: number): Fill[] {
+    return this.repo.recentFills(limit);
+  }
+
+  riskEvents(limit: number): RiskEvent[] {
+    return this.repo.recentRiskEvents(limit);
+  }
+
+  getMode(): TradingMode {
+    return this.mode;
+  }
+
+  setMode(mode: TradingMode, confirm: string | undefined, actor = 'user'): TradingMode {
+    if (mode === this.mode) return mode;
+    if (mode === 'REAL') {
+      const broker = this.paper.state();
+      if (broker.kind !== 'live' || broker.connection !== 'connected' || !broker.realtimeQuotes) {
+        throw new CockpitError(
+          'REAL_UNAVAILABLE',
+          'REAL trading needs a connected live broker with real-time quotes; only the simulated broker is connected. Stay in DRY_RUN.',
+        );
+      }
+      if (confirm !== 'REAL') throw new CockpitError('CONFIRMATION_REQUIRED', 'Switching to REAL needs a deliberate confirmation.');
+    }
+    const from = this.mode;
+    this.mode = mode;
+    this.repo.setSetting('mode', mode);
+    this.audit(actor, 'mode.set', { from, to: mode });
+    this.riskEvent('info', 'MODE_CHANGED', `Trading mode ${from} → ${mode} (${actor}).`, null);
+    this.publisher.liveChanged();
+    return mode;
+  }
+
+  /** One click: mode OFF and every working order and pending ticket cancelled, journaled. */
+  activateKillSwitch(): { mode: TradingMode; cancelledOrders: number; cancelledTickets: number } {
+    const from = this.mode;
+    this.mode = 'OFF';
+    this.repo.setSetting('mode', 'OFF');
+    this.audit('user', 'killSwitch.activate', { from });
+    const result = this.oms.cancelEverything('kill switch');
+    this.riskEvent(
+      'critical',
+      'KILL_SWITCH',
+      `Kill switch: mode ${from} → OFF; ${result.cancelledOrders} working order(s) and ${result.cancelledTickets} pending ticket(s) cancelled.`,
+      null,
+    );
+    this.publisher.liveChanged();
+    return { mode: 'OFF', ...result };
+  }
+
+  // ── journals ───────────────────────────────────────────────────────────────
+
+  private riskEvent(severity: Severity, code: string, message: string, symbol: string | null): void {
+    const event = this.repo.insertRiskEvent({ ts: this.clock.now(), severity, code, message, symbol });
+    this.publisher.riskEvent(event);
+    this.log.info({ code, severity, symbol }, message);
+  }
+
+  private audit(actor: string, action: string, details: unknown): void {
+    this.repo.audit(Date.now(), actor, action, details);
+  }
+
+  private readJsonSetting<T>(key: string): T | undefined {
+    const raw = this.repo.getSetting(key);
+    if (raw === undefined) return undefined;
+    try {
+      return JSON.parse(raw) as T;
+    } catch {
+      this.log?.warn({ key }, 'ignoring unreadable setting');
+      return undefined;
+    }
+  }
+
+  private newId(prefix: string): string {
+    this.idCounter = (this.idCounter + 1) % 1_000_000;
+    return `${prefix}-${Date.now().toString(36)}${this.idCounter.toString(36).padStart(3, '0')}${randomBytes(3).toString('hex')}`;
+  }
+
+  /** Stops the loops, saves the simulator's position and closes the database. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.publisher.flush();
+    this.publisher.stop();
+    this.paper.dispose();
+    try {
+      this.recordEquity();
+    } catch (error) {
+      this.log.error({ err: error }, 'could not save state on close');
+    }
+    closeDatabase(this.db);
+    this.lock.release();
+    this.log.info('engine stopped');
+    await new Promise<void>((resolve) => this.log.flush(() => resolve()));
+  }
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+

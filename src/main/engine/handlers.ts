@@ -1,0 +1,26 @@
+// Command handlers: one per command of the contract, each given its already-validated request.
+import type { z } from 'zod';
+import type { CommandName, CommandResponse, Commands } from '../../shared/api/contract.js';
+import type { Engine } from './engine.js';
+import { ENGINE_VERSION } from './engine.js';
+
+export type Handlers = {
+  [K in CommandName]: (req: z.output<Commands[K]['request']>) => CommandResponse<K> | Promise<CommandResponse<K>>;
+};
+
+export function createHandlers(engine: Engine): Handlers {
+  return {
+    ping: () => ({ ts: Date.now(), version: ENGINE_VERSION }),
+    'state.get': () => engine.snapshot(),
+    'mode.set': (req) => ({ mode: engine.setMode(req.mode, req.confirm) }),
+    'killSwitch.activate': () => engine.activateKillSwitch(),
+    'ticket.create': (req) => engine.createTicket(req.intent, req.reason),
+    'ticket.approve': (req) => engine.approveTicket(req.ticketId, req.contentHash),
+    'ticket.reject': (req) => engine.rejectTicket(req.ticketId, req.reason),
+    'order.cancel': (req) => engine.cancelOrder(req.orderId),
+    'order.events': (req) => engine.orderEvents(req.orderId),
+    'equity.history': (req) => engine.equityHistory(req.sinceTs ?? 0, req.maxPoints ?? 5_000),
+    'fills.list': (req) => engine.fills(req.limit ?? 500),
+    'riskEvents.list': (req) => engine.riskEvents(req.limit ?? 300),
+  };
+}

@@ -1,0 +1,274 @@
+// Order management: tickets and their approval, orders and the order-event journal.
+// Every order intent becomes a ticket; only an approved, non-red ticket becomes an order; every
+// order transition is journaled in SQLite before the side effect it describes.
+import { createHash } from 'node:crypto';
+import type { CheckResult, Fill, Order, OrderIntent, OrderStatus, Ticket, TradingMode } from '../../shared/domain.js';
+import { TERMINAL_ORDER_STATUSES } from '../../shared/domain.js';
+import { CockpitError } from '../../shared/api/result.js';
+import type { BrokerAdapter, BrokerEvent } from '../brokers/types.js';
+import type { Repository } from '../store/repository.js';
+import { worstLevel } from './checks.js';
+
+export const TICKET_TTL_MS = 5 * 60_000;
+
+export interface OmsHooks {
+  now(): number;
+  newId(prefix: string): string;
+  mode(): TradingMode;
+  /** The venue orders go to in the current mode, if one is connected. */
+  venue(): BrokerAdapter | undefined;
+  check(intent: OrderIntent): { checks: CheckResult[]; estNotional: number };
+  /** Books a fill into the account (positions, cash) — called inside the fill's transaction. */
+  bookFill(fill: Fill): void;
+  ticketChanged(ticket: Ticket): void;
+  orderChanged(order: Order): void;
+  fillBooked(fill: Fill): void;
+  riskEvent(severity: 'info' | 'warning' | 'critical', code: string, message: string, symbol: string | null): void;
+}
+
+const WORKING: ReadonlySet<OrderStatus> = new Set(['approved', 'submitted', 'accepted', 'partially_filled']);
+
+export function isWorking(status: OrderStatus): boolean {
+  return WORKING.has(status);
+}
+
+function ticketHash(t: Pick<Ticket, 'id' | 'source' | 'reason' | 'intent' | 'createdAt' | 'expiresAt'>): string {
+  const { symbol, side, qty, orderType, limitPrice } = t.intent;
+  const canonical = JSON.stringify([t.id, t.source, t.reason, t.createdAt, t.expiresAt, symbol, side, qty, orderType, limitPrice ?? null]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export class OrderManager {
+  private readonly subscribed = new WeakSet<BrokerAdapter>();
+
+  constructor(
+    private readonly repo: Repository,
+    private readonly accountId: string,
+    private readonly hooks: OmsHooks,
+  ) {}
+
+  /** Listens to a venue's events. */
+  attach(venue: BrokerAdapter): void {
+    if (this.subscribed.has(venue)) return;
+    this.subscribed.add(venue);
+    venue.onEvent((event) => this.onBrokerEvent(venue, event));
+  }
+
+  createTicket(intent: OrderIntent, source: Ticket['source'], reason: string): Ticket {
+    const now = this.hooks.now();
+    const { checks, estNotional } = this.hooks.check(intent);
+    const base = {
+      id: this.hooks.newId('T'),
+      createdAt: now,
+      expiresAt: now + TICKET_TTL_MS,
+      source,
+      reason,
+      intent,
+    };
+    const ticket: Ticket = {
+      ...base,
+      checks,
+      verdict: worstLevel(checks),
+      contentHash: ticketHash(base),
+      status: 'pending',
+      orderId: null,
+      estNotional,
+    };
+    this.repo.insertTicket(ticket);
+    this.hooks.ticketChanged(ticket);
+    return ticket;
+  }
+
+  /** Approves a ticket bound to its exact content, re-running the checks on fresh quotes. */
+  approveTicket(ticketId: string, contentHash: string): { ticket: Ticket; order: Order } {
+    const ticket = this.pendingTicket(ticketId);
+    if (ticket.contentHash !== contentHash) {
+      throw new CockpitError('TICKET_CHANGED', 'This ticket changed since you reviewed it; review it again before approving.');
+    }
+    if (this.hooks.mode() === 'OFF') {
+      throw new CockpitError('MODE_OFF', 'Trading is OFF: no order can be sent. Switch to DRY_RUN or REAL first.');
+    }
+    const now = this.hooks.now();
+    const { checks } = this.hooks.check(ticket.intent);
+    const verdict = worstLevel(checks);
+    if (verdict === 'red') {
+      const refreshed: Ticket = { ...ticket, checks, verdict };
+      this.repo.updateTicket(refreshed);
+      this.hooks.ticketChanged(refreshed);
+      const reasons = checks.filter((c) => c.level === 'red').map((c) => c.message);
+      throw new CockpitError('TICKET_RED', `Cannot approve: ${reasons.join(' ')}`, { checks });
+    }
+    const venue = this.hooks.venue();
+    if (!venue) throw new CockpitError('REAL_UNAVAILABLE', `No venue is connected for ${this.hooks.mode()}.`);
+
+    const order: Order = {
+      id: this.hooks.newId('O'),
+      clientOrderId: this.hooks.newId('DD'),
+      ticketId: ticket.id,
+      mode: this.hooks.mode(),
+      venue: venue.id,
+      symbol: ticket.intent.symbol,
+      side: ticket.intent.side,
+      qty: ticket.intent.qty,
+      orderType: ticket.intent.orderType,
+      limitPrice: ticket.intent.limitPrice ?? null,
+      status: 'submitted',
+      filledQty: 0,
+      avgFillPrice: null,
+      createdAt: now,
+      updatedAt: now,
+      statusReason: null,
+    };
+    const approved: Ticket = { ...ticket, checks, verdict, status: 'approved', orderId: order.id };
+    // Journal first: approval and submission are durable before the order leaves.
+    this.repo.transaction(() => {
+      this.repo.insertOrder(order, this.accountId);
+      this.repo.appendOrderEvent(order.id, ticket.createdAt, null, 'pending_approval', `ticket ${ticket.id} (${ticket.source})`);
+      this.repo.appendOrderEvent(order.id, now, 'pending_approval', 'approved', `approved by user; verdict ${verdict}`);
+      this.repo.appendOrderEvent(order.id, now, 'approved', 'submitted', `to ${venue.id} as ${order.clientOrderId}`);
+      this.repo.updateTicket(approved);
+    });
+    this.hooks.ticketChanged(approved);
+    this.hooks.orderChanged(order);
+    venue.placeOrder({
+      orderId: order.id,
+      clientOrderId: order.clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      qty: order.qty,
+      orderType: order.orderType,
+      limitPrice: order.limitPrice,
+    });
+    return { ticket: approved, order };
+  }
+
+  rejectTicket(ticketId: string, reason: string): Ticket {
+    const ticket = this.pendingTicket(ticketId);
+    const rejected: Ticket = { ...ticket, status: 'rejected', reason: reason ? `${ticket.reason} — rejected: ${reason}` : ticket.reason };
+    this.repo.updateTicket(rejected);
+    this.hooks.ticketChanged(rejected);
+    return rejected;
+  }
+
+  cancelOrder(orderId: string, why: string): Order {
+    const order = this.repo.getOrder(orderId);
+    if (!order) throw new CockpitError('NOT_FOUND', `No order ${orderId}.`);
+    if (!isWorking(order.status)) {
+      throw new CockpitError('ORDER_NOT_WORKING', `Order ${orderId} is ${order.status} and can no longer be cancelled.`);
+    }
+    const venue = this.hooks.venue() ;
+    // Journal the request before asking the venue.
+    this.repo.appendOrderEvent(order.id, this.hooks.now(), order.status, order.status, `cancel requested: ${why}`);
+    const cancelled = venue?.id === order.venue ? venue.cancelOrder(order.id) : false;
+    if (!cancelled) {
+      // The venue no longer holds it (or it is gone): close it on our side, journaled.
+      return this.transition(order, 'cancelled', why);
+    }
+    return this.repo.getOrder(orderId)!;
+  }
+
+  /** Kill switch / shutdown: cancels every working order and every pending ticket. */
+  cancelEverything(why: string): { cancelledOrders: number; cancelledTickets: number } {
+    let cancelledOrders = 0;
+    for (const order of this.repo.workingOrders()) {
+      this.cancelOrder(order.id, why);
+      cancelledOrders++;
+    }
+    let cancelledTickets = 0;
+    for (const ticket of this.repo.pendingTickets()) {
+      const cancelled: Ticket = { ...ticket, status: 'cancelled' };
+      this.repo.updateTicket(cancelled);
+      this.hooks.ticketChanged(cancelled);
+      cancelledTickets++;
+    }
+    return { cancelledOrders, cancelledTickets };
+  }
+
+  /** Marks pending tickets past their expiry as expired. */
+  expireTickets(): void {
+    const now = this.hooks.now();
+    for (const ticket of this.repo.pendingTickets()) {
+      if (ticket.expiresAt > now) continue;
+      const expired: Ticket = { ...ticket, status: 'expired' };
+      this.repo.updateTicket(expired);
+      this.hooks.ticketChanged(expired);
+    }
+  }
+
+  /**
+   * After a restart the paper venue holds nothing in flight: orders the journal still shows as
+   * working are closed as expired, journaled, and reported.
+   */
+  recoverAfterRestart(): number {
+    let n = 0;
+    for (const order of this.repo.workingOrders()) {
+      this.transition(order, 'expired', 'engine restarted while the order was working on the paper ledger');
+      this.hooks.riskEvent('warning', 'ORDER_EXPIRED_ON_RESTART', `Order ${order.id} (${order.side} ${order.qty} ${order.symbol}) was working when the engine stopped; it was closed as expired.`, order.symbol);
+      n++;
+    }
+    return n;
+  }
+
+  private pendingTicket(ticketId: string): Ticket {
+    const ticket = this.repo.getTicket(ticketId);
+    if (!ticket) throw new CockpitError('NOT_FOUND', `No ticket ${ticketId}.`);
+    if (ticket.status === 'pending' && ticket.expiresAt <= this.hooks.now()) {
+      const expired: Ticket = { ...ticket, status: 'expired' };
+      this.repo.updateTicket(expired);
+      this.hooks.ticketChanged(expired);
+      throw new CockpitError('TICKET_EXPIRED', 'This ticket has expired; create a new one.');
+    }
+    if (ticket.status !== 'pending') throw new CockpitError('TICKET_NOT_PENDING', `This ticket is already ${ticket.status}.`);
+    return ticket;
+  }
+
+  private transition(order: Order, to: OrderStatus, detail: string | null, patch: Partial<Order> = {}): Order {
+    const next: Order = { ...order, ...patch, status: to, updatedAt: this.hooks.now(), statusReason: detail ?? order.statusReason };
+    this.repo.transaction(() => {
+      this.repo.appendOrderEvent(order.id, next.updatedAt, order.status, to, detail);
+      this.repo.updateOrder(next);
+    });
+    this.hooks.orderChanged(next);
+    return next;
+  }
+
+  private onBrokerEvent(venue: BrokerAdapter, event: BrokerEvent): void {
+    const order = this.repo.getOrder(event.orderId);
+    if (!order || order.venue !== venue.id) {
+      this.hooks.riskEvent('critical', 'UNKNOWN_BROKER_ORDER', `${venue.id} reported ${event.type} for an order the journal does not know (${event.orderId}).`, null);
+      return;
+    }
+    if (TERMINAL_ORDER_STATUSES.includes(order.status) && event.type !== 'fill') return;
+    switch (event.type) {
+      case 'accepted':
+        if (order.status === 'submitted') this.transition(order, 'accepted', null);
+        return;
+      case 'rejected':
+        this.transition(order, 'rejected', event.reason);
+        this.hooks.riskEvent('warning', 'ORDER_REJECTED', `${order.side} ${order.qty} ${order.symbol} rejected: ${event.reason}`, order.symbol);
+        return;
+      case 'cancelled':
+        this.transition(order, 'cancelled', event.reason);
+        return;
+      case 'fill': {
+        const status: OrderStatus = event.complete ? 'filled' : 'partially_filled';
+        const next: Order = {
+          ...order,
+          status,
+          filledQty: event.filledQty,
+          avgFillPrice: event.avgFillPrice,
+          updatedAt: event.fill.ts,
+        };
+        this.repo.transaction(() => {
+          this.repo.insertFill(event.fill);
+          this.hooks.bookFill(event.fill);
+          this.repo.appendOrderEvent(order.id, event.fill.ts, order.status, status, `fill ${event.fill.qty} @ ${event.fill.price}`);
+          this.repo.updateOrder(next);
+        });
+        this.hooks.fillBooked(event.fill);
+        this.hooks.orderChanged(next);
+        return;
+      }
+    }
+  }
+}

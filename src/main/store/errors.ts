@@ -1,0 +1,19 @@
+// Start-up failures a trader can act on. Each carries a code the shell and CLI show as-is.
+export type StartupErrorCode =
+  | 'DATA_DIR_LOCKED'
+  | 'DATA_DIR_UNUSABLE'
+  | 'DB_CORRUPT'
+  | 'DB_LOCKED'
+  | 'DB_TOO_NEW'
+  | 'DB_MIGRATION_FAILED'
+  | 'PORT_IN_USE';
+
+export class StartupError extends Error {
+  constructor(
+    readonly code: StartupErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}

@@ -1,0 +1,291 @@
+// Typed reads and writes over the engine database. The engine is the single writer;
+// every statement is prepared once.
+import type { Db } from './database.js';
+import type {
+  EquityPoint,
+  Fill,
+  Instrument,
+  Order,
+  OrderEvent,
+  OrderStatus,
+  RiskEvent,
+  Severity,
+  Ticket,
+} from '../../shared/domain.js';
+
+export interface AccountRow {
+  id: string;
+  currency: string;
+  cash: number;
+  realizedPnl: number;
+  sessionDate: string;
+  startOfDayNav: number;
+  createdAt: number;
+}
+
+export interface PositionRow {
+  symbol: string;
+  qty: number;
+  avgPrice: number;
+}
+
+const ORDER_COLUMNS = `id, client_order_id AS clientOrderId, ticket_id AS ticketId, mode, venue, symbol, side, qty,
+  order_type AS orderType, limit_price AS limitPrice, status, filled_qty AS filledQty,
+  avg_fill_price AS avgFillPrice, created_at AS createdAt, updated_at AS updatedAt, status_reason AS statusReason`;
+
+interface TicketRow {
+  id: string;
+  createdAt: number;
+  expiresAt: number;
+  source: Ticket['source'];
+  reason: string;
+  intent: string;
+  checks: string;
+  verdict: Ticket['verdict'];
+  contentHash: string;
+  status: Ticket['status'];
+  orderId: string | null;
+  estNotional: number;
+}
+
+const TICKET_COLUMNS = `id, created_at AS createdAt, expires_at AS expiresAt, source, reason, intent, checks, verdict,
+  content_hash AS contentHash, status, order_id AS orderId, est_notional AS estNotional`;
+
+const toTicket = (row: TicketRow): Ticket => ({
+  ...row,
+  intent: JSON.parse(row.intent) as Ticket['intent'],
+  checks: JSON.parse(row.checks) as Ticket['checks'],
+});
+
+function stripNulls(row: Record<string, unknown>): Instrument {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) if (value !== null) out[key] = value;
+  return out as Instrument;
+}
+
+export class Repository {
+  private readonly stmts;
+
+  constructor(readonly db: Db) {
+    this.stmts = {
+      getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      getAccount: db.prepare<[string], AccountRow>(
+        `SELECT id, currency, cash, realized_pnl AS realizedPnl, session_date AS sessionDate,
+         start_of_day_nav AS startOfDayNav, created_at AS createdAt FROM accounts WHERE id = ?`,
+      ),
+      insertAccount: db.prepare(
+        `INSERT INTO accounts (id, currency, cash, realized_pnl, session_date, start_of_day_nav, created_at)
+         VALUES (@id, @currency, @cash, @realizedPnl, @sessionDate, @startOfDayNav, @createdAt)`,
+      ),
+      updateAccountCash: db.prepare('UPDATE accounts SET cash = ?, realized_pnl = ? WHERE id = ?'),
+      updateAccountSession: db.prepare('UPDATE accounts SET session_date = ?, start_of_day_nav = ? WHERE id = ?'),
+      upsertInstrument: db.prepare(
+        `INSERT INTO instruments (symbol, kind, underlying, multiplier, right, strike, expiry, style)
+         VALUES (@symbol, @kind, @underlying, @multiplier, @right, @strike, @expiry, @style)
+         ON CONFLICT(symbol) DO NOTHING`,
+      ),
+      listInstruments: db.prepare('SELECT symbol, kind, underlying, multiplier, right, strike, expiry, style FROM instruments'),
+      listPositions: db.prepare<[string], PositionRow>(
+        'SELECT symbol, qty, avg_price AS avgPrice FROM positions WHERE account_id = ? ORDER BY symbol',
+      ),
+      upsertPosition: db.prepare(
+        `INSERT INTO positions (account_id, symbol, qty, avg_price, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(account_id, symbol) DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price, updated_at = excluded.updated_at`,
+      ),
+      deletePosition: db.prepare('DELETE FROM positions WHERE account_id = ? AND symbol = ?'),
+      insertTicket: db.prepare(
+        `INSERT INTO tickets (id, created_at, expires_at, source, reason, intent, checks, verdict, content_hash, status, order_id, est_notional)
+         VALUES (@id, @createdAt, @expiresAt, @source, @reason, @intent, @checks, @verdict, @contentHash, @status, @orderId, @estNotional)`,
+      ),
+      updateTicket: db.prepare('UPDATE tickets SET status = ?, order_id = ?, checks = ?, verdict = ? WHERE id = ?'),
+      getTicket: db.prepare<[string], TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ?`),
+      recentTickets: db.prepare<[number], TicketRow>(
+        `SELECT * FROM (SELECT ${TICKET_COLUMNS} FROM tickets ORDER BY created_at DESC, rowid DESC LIMIT ?) ORDER BY createdAt`,
+      ),
+      pendingTickets: db.prepare<[], TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE status = 'pending'`),
+      insertOrder: db.prepare(
+        `INSERT INTO orders (id, client_order_id, ticket_id, account_id, mode, venue, symbol, side, qty, order_type, limit_price,
+           status, filled_qty, avg_fill_price, status_reason, created_at, updated_at)
+         VALUES (@id, @clientOrderId, @ticketId, @accountId, @mode, @venue, @symbol, @side, @qty, @orderType, @limitPrice,
+           @status, @filledQty, @avgFillPrice, @statusReason, @createdAt, @updatedAt)`,
+      ),
+      updateOrder: db.prepare(
+        `UPDATE orders SET status = @status, filled_qty = @filledQty, avg_fill_price = @avgFillPrice,
+           status_reason = @statusReason, updated_at = @updatedAt WHERE id = @id`,
+      ),
+      getOrder: db.prepare<[string], Order>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`),
+      recentOrders: db.prepare<[number], Order>(
+        `SELECT * FROM (SELECT ${ORDER_COLUMNS} FROM orders ORDER BY created_at DESC, rowid DESC LIMIT ?) ORDER BY createdAt`,
+      ),
+      workingOrders: db.prepare<[], Order>(
+        `SELECT ${ORDER_COLUMNS} FROM orders WHERE status IN ('approved','submitted','accepted','partially_filled') ORDER BY created_at`,
+      ),
+      appendOrderEvent: db.prepare(
+        'INSERT INTO order_events (order_id, ts, from_status, to_status, detail) VALUES (?, ?, ?, ?, ?)',
+      ),
+      orderEvents: db.prepare<[string], OrderEvent>(
+        `SELECT seq, order_id AS orderId, ts, from_status AS fromStatus, to_status AS toStatus, detail
+         FROM order_events WHERE order_id = ? ORDER BY seq`,
+      ),
+      insertFill: db.prepare(
+        'INSERT INTO fills (id, order_id, symbol, side, qty, price, commission, ts) VALUES (@id, @orderId, @symbol, @side, @qty, @price, @commission, @ts)',
+      ),
+      recentFills: db.prepare<[number], Fill>(
+        `SELECT * FROM (SELECT id, order_id AS orderId, symbol, side, qty, price, commission, ts FROM fills ORDER BY ts DESC, rowid DESC LIMIT ?) ORDER BY ts`,
+      ),
+      insertRiskEvent: db.prepare(
+        'INSERT INTO risk_events (ts, severity, code, message, symbol, details) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      recentRiskEvents: db.prepare<[number], RiskEvent>(
+        `SELECT * FROM (SELECT id, ts, severity, code, message, symbol FROM risk_events ORDER BY id DESC LIMIT ?) ORDER BY id`,
+      ),
+      insertAudit: db.prepare('INSERT INTO audit_events (ts, actor, action, details) VALUES (?, ?, ?, ?)'),
+      insertEquity: db.prepare('INSERT INTO equity_points (ts, nav, cash) VALUES (?, ?, ?) ON CONFLICT(ts) DO UPDATE SET nav = excluded.nav, cash = excluded.cash'),
+      equitySince: db.prepare<[number], EquityPoint>('SELECT ts, nav, cash FROM equity_points WHERE ts >= ? ORDER BY ts'),
+    };
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  getSetting(key: string): string | undefined {
+    return this.stmts.getSetting.get(key)?.value;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.stmts.setSetting.run(key, value);
+  }
+
+  getAccount(id: string): AccountRow | undefined {
+    return this.stmts.getAccount.get(id);
+  }
+
+  insertAccount(row: AccountRow): void {
+    this.stmts.insertAccount.run(row);
+  }
+
+  updateAccountCash(id: string, cash: number, realizedPnl: number): void {
+    this.stmts.updateAccountCash.run(cash, realizedPnl, id);
+  }
+
+  updateAccountSession(id: string, sessionDate: string, startOfDayNav: number): void {
+    this.stmts.updateAccountSession.run(sessionDate, startOfDayNav, id);
+  }
+
+  upsertInstrument(instrument: Instrument): void {
+    this.stmts.upsertInstrument.run({
+      right: null,
+      strike: null,
+      expiry: null,
+      style: null,
+      ...instrument,
+    });
+  }
+
+  listInstruments(): Instrument[] {
+    return (this.stmts.listInstruments.all() as Record<string, unknown>[]).map(stripNulls);
+  }
+
+  listPositions(accountId: string): PositionRow[] {
+    return this.stmts.listPositions.all(accountId);
+  }
+
+  savePosition(accountId: string, position: PositionRow, ts: number): void {
+    if (position.qty === 0) this.stmts.deletePosition.run(accountId, position.symbol);
+    else this.stmts.upsertPosition.run(accountId, position.symbol, position.qty, position.avgPrice, ts);
+  }
+
+  insertTicket(ticket: Ticket): void {
+    this.stmts.insertTicket.run({ ...ticket, intent: JSON.stringify(ticket.intent), checks: JSON.stringify(ticket.checks) });
+  }
+
+  updateTicket(ticket: Ticket): void {
+    this.stmts.updateTicket.run(ticket.status, ticket.orderId, JSON.stringify(ticket.checks), ticket.verdict, ticket.id);
+  }
+
+  getTicket(id: string): Ticket | undefined {
+    const row = this.stmts.getTicket.get(id);
+    return row ? toTicket(row) : undefined;
+  }
+
+  recentTickets(limit: number): Ticket[] {
+    return this.stmts.recentTickets.all(limit).map(toTicket);
+  }
+
+  pendingTickets(): Ticket[] {
+    return this.stmts.pendingTickets.all().map(toTicket);
+  }
+
+  insertOrder(order: Order, accountId: string): void {
+    this.stmts.insertOrder.run({ ...order, accountId });
+  }
+
+  updateOrder(order: Order): void {
+    this.stmts.updateOrder.run(order);
+  }
+
+  getOrder(id: string): Order | undefined {
+    return this.stmts.getOrder.get(id);
+  }
+
+  recentOrders(limit: number): Order[] {
+    return this.stmts.recentOrders.all(limit);
+  }
+
+  workingOrders(): Order[] {
+    return this.stmts.workingOrders.all();
+  }
+
+  appendOrderEvent(orderId: string, ts: number, from: OrderStatus | null, to: OrderStatus, detail: string | null): void {
+    this.stmts.appendOrderEvent.run(orderId, ts, from, to, detail);
+  }
+
+  orderEvents(orderId: string): OrderEvent[] {
+    return this.stmts.orderEvents.all(orderId);
+  }
+
+  insertFill(fill: Fill): void {
+    this.stmts.insertFill.run(fill);
+  }
+
+  recentFills(limit: number): Fill[] {
+    return this.stmts.recentFills.all(limit);
+  }
+
+  insertRiskEvent(event: Omit<RiskEvent, 'id'>, details?: unknown): RiskEvent {
+    const info = this.stmts.insertRiskEvent.run(
+      event.ts,
+      event.severity satisfies Severity,
+      event.code,
+      event.message,
+      event.symbol,
+      details === undefined ? null : JSON.stringify(details),
+    );
+    return { ...event, id: Number(info.lastInsertRowid) };
+  }
+
+  recentRiskEvents(limit: number): RiskEvent[] {
+    return this.stmts.recentRiskEvents.all(limit);
+  }
+
+  audit(ts: number, actor: string, action: string, details?: unknown): void {
+    this.stmts.insertAudit.run(ts, actor, action, details === undefined ? null : JSON.stringify(details));
+  }
+
+  insertEquityPoint(point: EquityPoint): void {
+    this.stmts.insertEquity.run(point.ts, point.nav, point.cash);
+  }
+
+  /** Equity history since `sinceTs`, thinned evenly to at most `maxPoints` (the last point always kept). */
+  equityHistory(sinceTs: number, maxPoints: number): EquityPoint[] {
+    const all = this.stmts.equitySince.all(sinceTs);
+    if (all.length <= maxPoints) return all;
+    const stride = all.length / maxPoints;
+    const out: EquityPoint[] = [];
+    for (let i = 0; i < maxPoints - 1; i++) out.push(all[Math.floor(i * stride)]!);
+    out.push(all[all.length - 1]!);
+    return out;
+  }
+}

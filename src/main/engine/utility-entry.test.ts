@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CockpitClient } from '../../shared/api/client.js';
@@ -156,5 +159,42 @@ describe('runEngineUtility', () => {
     expect(shell.received).toEqual([]);
     expect(engine.close).toHaveBeenCalledOnce();
     expect(exit).toHaveBeenCalledWith(0);
+  });
+});
+
+describe('runEngineUtility with the real engine', () => {
+  const dataDirs: string[] = [];
+  const tempDataDir = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'deltadeck-utility-'));
+    dataDirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads the engine, serves a renderer, and shuts down cleanly', async () => {
+    const shell = fakeShell();
+    const exit = vi.fn();
+    await runEngineUtility(shell.parentPort, { dataDir: tempDataDir(), seed: 11, exit });
+    expect(shell.received).toEqual([{ type: 'ready' }]);
+    const client = new CockpitClient(shell.connectRenderer(), 5_000);
+    const state = await client.invoke('state.get', {});
+    expect(state.account.nav).toBeGreaterThan(0);
+    shell.send({ type: 'shutdown' });
+    await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(0), { timeout: 5_000 });
+    await vi.waitFor(() => expect(client.isClosed).toBe(true));
+  });
+
+  it('reports DATA_DIR_LOCKED when another live process holds the data directory', async () => {
+    const dataDir = tempDataDir();
+    writeFileSync(join(dataDir, 'deltadeck.lock'), JSON.stringify({ pid: process.ppid, startedAt: Date.now() }));
+    const shell = fakeShell();
+    await runEngineUtility(shell.parentPort, { dataDir, exit: vi.fn() });
+    expect(shell.received).toHaveLength(1);
+    expect(shell.received[0]).toMatchObject({ type: 'fatal', code: 'DATA_DIR_LOCKED' });
+    const report = shell.received[0] as { message: string };
+    expect(report.message).not.toContain('\n');
+    expect(report.message).not.toMatch(/\bat .*\.ts:\d+/);
   });
 });

@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CockpitClient } from '../../../shared/api/client.js';
+import type { StreamMessage } from '../../../shared/api/contract.js';
 import type { Channel } from '../../../shared/api/protocol.js';
+import { serveChannel } from '../api-server.js';
+import { Engine } from '../engine.js';
 import { messagePortChannel } from './message-port.js';
 import { electronShapedPort } from './message-port.testing.js';
 
@@ -87,5 +93,48 @@ describe('messagePortChannel', () => {
     const result = await call;
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('DISCONNECTED');
+  });
+});
+
+describe('Cockpit API over a MessagePort, against the real engine', () => {
+  it('answers calls, streams state, and survives one client leaving', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'deltadeck-port-'));
+    const engine = await Engine.open({ dataDir, seed: 7, logLevel: 'silent' });
+    try {
+      const { engine: engineSide, renderer } = channelPair();
+      const served = serveChannel(engine, engineSide);
+      engineSide.onClose(() => served.close());
+      const client = new CockpitClient(renderer, 5_000);
+
+      const pong = await client.invoke('ping', {});
+      expect(pong.version).toMatch(/\d+\.\d+\.\d+/);
+
+      const state = await client.invoke('state.get', {});
+      expect(Number.isFinite(state.account.nav)).toBe(true);
+
+      const snapshot = await new Promise<StreamMessage<'state'>>((resolve) => {
+        const stop = client.subscribe('state', (message) => {
+          if (message.type === 'snapshot') {
+            stop();
+            resolve(message);
+          }
+        });
+      });
+      expect(snapshot.state.account.nav).toBeGreaterThan(0);
+
+      const invalid = await client.call('mode.set', { mode: 'REAL' });
+      expect(invalid.ok).toBe(false);
+
+      // A second renderer (e.g. after a reload) keeps working when the first one goes away.
+      client.close();
+      const { engine: engineSide2, renderer: renderer2 } = channelPair();
+      serveChannel(engine, engineSide2);
+      const second = new CockpitClient(renderer2, 5_000);
+      expect((await second.call('ping', {})).ok).toBe(true);
+      second.close();
+    } finally {
+      await engine.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -112,7 +112,7 @@ describe('Cockpit API over a MessagePort, against the real engine', () => {
       const state = await client.invoke('state.get', {});
       expect(Number.isFinite(state.account.nav)).toBe(true);
 
-      const snapshot = await new Promise<StreamMessage<'state'>>((resolve) => {
+      const snapshot = await new Promise<Extract<StreamMessage<'state'>, { type: 'snapshot' }>>((resolve) => {
         const stop = client.subscribe('state', (message) => {
           if (message.type === 'snapshot') {
             stop();

@@ -1,0 +1,57 @@
+// The cockpit: one screen, a grid of panels under the header.
+import { useCockpit } from './stores/app-store.js';
+import { isReady } from './stores/cockpit-store.js';
+import { Header } from './features/header/Header.js';
+import { Watchlist } from './features/quotes/Watchlist.js';
+import { PositionsTable } from './features/positions/PositionsTable.js';
+import { GreeksSummaryPanel } from './features/greeks/GreeksSummaryPanel.js';
+import { EquityChart } from './features/equity/EquityChart.js';
+import { RiskEventsPanel } from './features/risk/RiskEventsPanel.js';
+import { TicketForm } from './features/tickets/TicketForm.js';
+import { TicketList } from './features/tickets/TicketList.js';
+import { OrdersTable } from './features/orders/OrdersTable.js';
+import { FillsTable } from './features/orders/FillsTable.js';
+import { Panel } from './components/Panel.js';
+import { Toasts } from './components/Toasts.js';
+import { ConnectionBanner, FatalConnectionScreen } from './components/ConnectionBanner.js';
+
+export function App() {
+  const ready = useCockpit(isReady);
+  const phase = useCockpit((s) => s.connection.phase);
+  const hasState = useCockpit((s) => s.cockpit !== null);
+
+  if (phase === 'no-token' || phase === 'token-rejected') {
+    return (
+      <main className="cockpit cockpit-fatal" data-testid="cockpit" data-ready="false">
+        <FatalConnectionScreen phase={phase} />
+      </main>
+    );
+  }
+
+  return (
+    <main className={`cockpit ${ready ? '' : 'not-ready'}`} data-testid="cockpit" data-ready={ready ? 'true' : 'false'}>
+      <Header />
+      <ConnectionBanner />
+      {hasState ? (
+        <div className={`grid ${phase === 'reconnecting' ? 'stale' : ''}`}>
+          <Watchlist />
+          <PositionsTable />
+          <GreeksSummaryPanel />
+          <EquityChart />
+          <RiskEventsPanel />
+          <Panel title="Order tickets" area="tickets">
+            <TicketForm />
+            <TicketList />
+          </Panel>
+          <OrdersTable />
+          <FillsTable />
+        </div>
+      ) : (
+        <div className="waiting" aria-busy="true">
+          Waiting for the engine's first snapshot…
+        </div>
+      )}
+      <Toasts />
+    </main>
+  );
+}

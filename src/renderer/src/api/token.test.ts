@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { forgetSessionToken, resolveSessionToken, TOKEN_STORAGE_KEY, urlWithoutToken, webSocketUrl, type TokenStorage } from './token.js';
+
+function memoryStorage(initial: Record<string, string> = {}): TokenStorage & { data: Map<string, string> } {
+  const data = new Map(Object.entries(initial));
+  return {
+    data,
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, v),
+    removeItem: (k) => void data.delete(k),
+  };
+}
+
+describe('session token', () => {
+  it('takes the token from the URL and remembers it for reloads', () => {
+    const storage = memoryStorage();
+    expect(resolveSessionToken('?token=abc123', storage)).toBe('abc123');
+    expect(storage.data.get(TOKEN_STORAGE_KEY)).toBe('abc123');
+    expect(resolveSessionToken('', storage)).toBe('abc123');
+  });
+
+  it('lets a new URL token replace a remembered one', () => {
+    const storage = memoryStorage({ [TOKEN_STORAGE_KEY]: 'old' });
+    expect(resolveSessionToken('?x=1&token=new', storage)).toBe('new');
+    expect(storage.data.get(TOKEN_STORAGE_KEY)).toBe('new');
+  });
+
+  it('returns null when there is no token anywhere (or it is blank)', () => {
+    expect(resolveSessionToken('', memoryStorage())).toBeNull();
+    expect(resolveSessionToken('?token=%20', memoryStorage())).toBeNull();
+    expect(resolveSessionToken('', null)).toBeNull();
+  });
+
+  it('still works when storage throws (disabled storage)', () => {
+    const broken: TokenStorage = {
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('denied');
+      },
+      removeItem: () => {
+        throw new Error('denied');
+      },
+    };
+    expect(resolveSessionToken('?token=t', broken)).toBe('t');
+    expect(resolveSessionToken('', broken)).toBeNull();
+    expect(() => forgetSessionToken(broken)).not.toThrow();
+  });
+
+  it('forgets a rejected token', () => {
+    const storage = memoryStorage({ [TOKEN_STORAGE_KEY]: 'bad' });
+    forgetSessionToken(storage);
+    expect(resolveSessionToken('', storage)).toBeNull();
+  });
+
+  it('strips only the token from the address', () => {
+    expect(urlWithoutToken('http://127.0.0.1:4000/?token=abc&view=x')).toBe('http://127.0.0.1:4000/?view=x');
+    expect(urlWithoutToken('http://127.0.0.1:4000/?token=abc')).toBe('http://127.0.0.1:4000/');
+    expect(urlWithoutToken('http://127.0.0.1:4000/')).toBe('http://127.0.0.1:4000/');
+  });
+
+  it('builds the socket URL on the serving host, escaping the token', () => {
+    expect(webSocketUrl({ protocol: 'http:', host: '127.0.0.1:4000' }, 'a b+c')).toBe('ws://127.0.0.1:4000/api?token=a%20b%2Bc');
+    expect(webSocketUrl({ protocol: 'https:', host: 'box:443' }, 't')).toBe('wss://box:443/api?token=t');
+  });
+});

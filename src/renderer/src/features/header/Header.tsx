@@ -1,0 +1,103 @@
+// The top bar: account figures, broker and clock, the trading-mode switch and the kill switch.
+import { useCockpit } from '../../stores/app-store.js';
+import { Num } from '../../components/Num.js';
+import { formatPercent, formatTime, pnlClass, MISSING } from '../../lib/format.js';
+import { ModeSwitch } from './ModeSwitch.js';
+import { KillSwitchButton } from './KillSwitchButton.js';
+
+function AccountFigures() {
+  const nav = useCockpit((s) => s.cockpit?.account.nav);
+  const cash = useCockpit((s) => s.cockpit?.account.cash);
+  const dayPnl = useCockpit((s) => s.cockpit?.account.dayPnl);
+  const startOfDayNav = useCockpit((s) => s.cockpit?.account.startOfDayNav);
+  const currency = useCockpit((s) => s.cockpit?.account.currency);
+  const dayPct = dayPnl !== undefined && startOfDayNav ? dayPnl / startOfDayNav : null;
+  return (
+    <>
+      <div className="stat">
+        <span className="stat-label">NAV{currency ? ` ${currency}` : ''}</span>
+        <Num value={nav} testId="nav" className="stat-value" />
+      </div>
+      <div className="stat">
+        <span className="stat-label">Day P&amp;L</span>
+        <span className={`stat-value ${pnlClass(dayPnl)}`}>
+          <Num value={dayPnl} pnl signed testId="day-pnl" />{' '}
+          <span className={`num pct ${pnlClass(dayPnl)}`} data-testid="day-pnl-pct" data-value={dayPct ?? ''}>
+            ({formatPercent(dayPct, 2, true)})
+          </span>
+        </span>
+      </div>
+      <div className="stat">
+        <span className="stat-label">Cash</span>
+        <Num value={cash} testId="cash" className="stat-value" />
+      </div>
+    </>
+  );
+}
+
+function BrokerStatus() {
+  const broker = useCockpit((s) => s.cockpit?.broker);
+  if (!broker) {
+    return (
+      <div className="stat" data-testid="broker-state">
+        <span className="stat-label">Broker</span>
+        <span className="stat-value">{MISSING}</span>
+      </div>
+    );
+  }
+  return (
+    <div className="stat" data-testid="broker-state" data-connection={broker.connection} data-kind={broker.kind}>
+      <span className="stat-label">Broker</span>
+      <span className="stat-value">
+        <span className={`dot dot-${broker.connection}`} aria-hidden="true" />
+        {broker.name} · {broker.connection}
+        {broker.kind === 'simulated' ? <span className="tag tag-sim">simulated</span> : <span className="tag tag-live">live</span>}
+        {broker.realtimeQuotes ? null : <span className="tag tag-warn" title="Quotes are not real-time">delayed</span>}
+      </span>
+    </div>
+  );
+}
+
+function SessionClock() {
+  const clock = useCockpit((s) => s.cockpit?.clock);
+  if (!clock) {
+    return (
+      <div className="stat" data-testid="clock">
+        <span className="stat-label">Session</span>
+        <span className="stat-value">{MISSING}</span>
+      </div>
+    );
+  }
+  return (
+    <div className="stat" data-testid="clock" data-session={clock.session} data-simulated={String(clock.simulated)}>
+      <span className="stat-label">Session {clock.sessionDate}</span>
+      <span className="stat-value">
+        <span className={`tag tag-session-${clock.session}`}>{clock.session}</span> {formatTime(clock.ts, clock.timezone)}{' '}
+        <span className="muted" title={clock.timezone}>
+          {clock.timezone.split('/').pop()?.replace(/_/g, ' ')}
+        </span>
+        {clock.simulated ? (
+          <span className="tag tag-sim" title="The engine runs on a simulated clock">
+            SIM
+          </span>
+        ) : null}
+      </span>
+    </div>
+  );
+}
+
+export function Header() {
+  return (
+    <header className="topbar">
+      <div className="brand" aria-label="Deltadeck">
+        Δ<span>deltadeck</span>
+      </div>
+      <AccountFigures />
+      <BrokerStatus />
+      <SessionClock />
+      <div className="topbar-spacer" />
+      <ModeSwitch />
+      <KillSwitchButton />
+    </header>
+  );
+}

@@ -1,0 +1,128 @@
+// Tickets: every order intent (manual, hedge, AI, strategy) with its pre-trade checks.
+// A red ticket cannot be approved; approval is bound to the ticket's content hash.
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { Ticket } from '../../../../shared/domain.js';
+import { actions } from '../../api/runtime.js';
+import { cockpitStore, useCockpit } from '../../stores/app-store.js';
+import { engineNow } from '../../stores/cockpit-store.js';
+import { ticketsForDisplay } from '../../stores/selectors.js';
+import { Empty } from '../../components/Panel.js';
+import { formatCountdown, formatInstrument, formatNumber, formatQty, formatTime } from '../../lib/format.js';
+
+/** The engine's current time, re-read every second (for expiry countdowns). */
+function useEngineNow(active: boolean): number {
+  const [now, setNow] = useState(() => engineNow(cockpitStore.getState(), Date.now()));
+  useEffect(() => {
+    if (!active) return;
+    const tick = () => setNow(engineNow(cockpitStore.getState(), Date.now()));
+    tick();
+    const timer = setInterval(tick, 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function TicketCard({ ticket, now }: { ticket: Ticket; now: number }) {
+  const [busy, setBusy] = useState<'approve' | 'reject' | null>(null);
+  const instrument = useCockpit((s) => s.cockpit?.instruments[ticket.intent.symbol]);
+  const timezone = useCockpit((s) => s.cockpit?.clock.timezone ?? 'UTC');
+  const pending = ticket.status === 'pending';
+  const { intent } = ticket;
+
+  const run = async (kind: 'approve' | 'reject') => {
+    setBusy(kind);
+    try {
+      if (kind === 'approve') await actions.approveTicket(ticket);
+      else await actions.rejectTicket(ticket);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <li
+      className={`ticket verdict-${ticket.verdict} status-${ticket.status}`}
+      data-testid="ticket"
+      data-ticket-id={ticket.id}
+      data-status={ticket.status}
+      data-verdict={ticket.verdict}
+    >
+      <div className="ticket-head">
+        <span className={`verdict-badge verdict-${ticket.verdict}`} title={`Pre-trade checks: ${ticket.verdict}`}>
+          {ticket.verdict}
+        </span>
+        <span className={intent.side === 'BUY' ? 'side-buy' : 'side-sell'}>{intent.side}</span>
+        <span className="num">{formatQty(intent.qty)}</span>
+        <span className="sym" title={intent.symbol}>
+          {formatInstrument(instrument, intent.symbol)}
+        </span>
+        <span className="muted">{intent.orderType === 'LIMIT' ? `LMT ${formatNumber(intent.limitPrice, 2)}` : 'MKT'}</span>
+        <span className="ticket-status">{ticket.status}</span>
+      </div>
+      <div className="ticket-meta">
+        <span className="tag">{ticket.source}</span>
+        <span title="Estimated notional at creation">≈ {formatNumber(ticket.estNotional, 2)}</span>
+        {pending ? (
+          <span className="countdown" title={`Expires ${formatTime(ticket.expiresAt, timezone, true)}`}>
+            expires in {formatCountdown(ticket.expiresAt - now)}
+          </span>
+        ) : (
+          <span className="muted">{formatTime(ticket.createdAt, timezone)}</span>
+        )}
+      </div>
+      {ticket.reason ? <div className="ticket-reason">{ticket.reason}</div> : null}
+      {ticket.checks.length > 0 ? (
+        <ul className="checks">
+          {ticket.checks.map((c, i) => (
+            <li key={`${c.check}-${i}`} className={`check check-${c.level}`} data-testid="ticket-check" data-level={c.level} data-code={c.code}>
+              <span className={`check-dot check-${c.level}`} aria-label={c.level} />
+              <span className="check-name">{c.check}</span> {c.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {pending ? (
+        <div className="ticket-actions">
+          <button
+            type="button"
+            className="approve"
+            data-testid="ticket-approve"
+            disabled={ticket.verdict === 'red' || busy !== null}
+            title={ticket.verdict === 'red' ? 'A red ticket cannot be approved' : 'Approve and send this order'}
+            onClick={() => void run('approve')}
+          >
+            {busy === 'approve' ? 'Approving…' : 'Approve'}
+          </button>
+          <button type="button" data-testid="ticket-reject" disabled={busy !== null} onClick={() => void run('reject')}>
+            {busy === 'reject' ? 'Rejecting…' : 'Reject'}
+          </button>
+        </div>
+      ) : (
+        <div className="ticket-actions">
+          <button type="button" data-testid="ticket-approve" disabled title={`Ticket is ${ticket.status}`}>
+            Approve
+          </button>
+          <button type="button" data-testid="ticket-reject" disabled title={`Ticket is ${ticket.status}`}>
+            Reject
+          </button>
+          {ticket.orderId ? <span className="muted">order {ticket.orderId}</span> : null}
+        </div>
+      )}
+    </li>
+  );
+}
+
+export function TicketList() {
+  const tickets = useCockpit(useShallow((s) => ticketsForDisplay(s.cockpit?.tickets ?? [])));
+  const anyPending = tickets.some((t) => t.status === 'pending');
+  const now = useEngineNow(anyPending);
+  if (tickets.length === 0) return <Empty>No tickets yet.</Empty>;
+  return (
+    <ol className="tickets" data-testid="tickets">
+      {tickets.map((t) => (
+        <TicketCard key={t.id} ticket={t} now={now} />
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,16 @@
+// Renderer entry: connect to the engine, then render the cockpit.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { startRuntime } from './api/runtime.js';
+import './styles.css';
+
+startRuntime();
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+createRoot(container).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -631,7 +631,6 @@ export class Engine {
     closeDatabase(this.db);
     this.lock.release();
     this.log.info('engine stopped');
-    await new Promise<void>((resolve) => this.log.flush(() => resolve()));
   }
 }
 

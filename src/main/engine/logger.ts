@@ -1,8 +1,13 @@
 // The engine's log: JSON lines in <dataDir>/logs/engine.log. Never log secrets.
+// Synchronous writes: the engine logs little (lifecycle, risk events, faults) and a fault's
+// last line must reach the file even if the process dies right after.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 
 export function createLogger(dataDir: string, level = process.env.DELTADECK_LOG_LEVEL ?? 'info'): Logger {
-  const destination = pino.destination({ dest: join(dataDir, 'logs', 'engine.log'), mkdir: true, sync: false });
+  const dir = join(dataDir, 'logs');
+  mkdirSync(dir, { recursive: true });
+  const destination = pino.destination({ dest: join(dir, 'engine.log'), sync: true });
   return pino({ level, base: { pid: process.pid }, redact: ['*.password', '*.apiKey', '*.secret', '*.token'] }, destination);
 }

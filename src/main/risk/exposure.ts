@@ -53,6 +53,20 @@ export function markPrice(quote: Quote | undefined): number | null {
   return quote.last > 0 ? quote.last : null;
 }
 
+/** Book order: by underlying, the underlying itself first, then options by expiry, strike, right. */
+function comparePositions(a: PositionView, b: PositionView): number {
+  const x = a.instrument;
+  const y = b.instrument;
+  return (
+    x.underlying.localeCompare(y.underlying) ||
+    Number(x.kind === 'OPTION') - Number(y.kind === 'OPTION') ||
+    (x.expiry ?? '').localeCompare(y.expiry ?? '') ||
+    (x.strike ?? 0) - (y.strike ?? 0) ||
+    (x.right ?? '').localeCompare(y.right ?? '') ||
+    a.symbol.localeCompare(b.symbol)
+  );
+}
+
 export function valueBook(input: ValuationInputs): Valuation {
   const rows = new Map<string, { greeks: CashGreeks; shortDated: CashGreeks; marketValue: number }>();
   const views: PositionView[] = [];
@@ -121,6 +135,7 @@ export function valueBook(input: ValuationInputs): Valuation {
     row.marketValue += value;
   }
 
+  views.sort(comparePositions);
   const nav = input.cash + marketValue;
   const pct = (cash: number) => (nav > 0 ? cash / nav : 0);
   const byUnderlying: GreeksRow[] = [...rows.entries()]

@@ -27,6 +27,9 @@ function readLock(file: string): LockInfo | undefined {
   }
 }
 
+/** Locks this process holds, so a second engine in the same process is refused too. */
+const heldHere = new Set<string>();
+
 export class DataDirLock {
   private constructor(
     readonly file: string,
@@ -41,17 +44,19 @@ export class DataDirLock {
         const fd = openSync(file, 'wx');
         writeSync(fd, JSON.stringify(info));
         closeSync(fd);
+        heldHere.add(file);
         return new DataDirLock(file, info);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
           throw new StartupError('DATA_DIR_UNUSABLE', `Cannot write to the data directory ${dataDir}: ${(error as Error).message}`);
         }
         const holder = readLock(file);
-        if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
-          const where = holder.url ? ` and serves ${holder.url}` : '';
+        const held = heldHere.has(file) || (holder !== undefined && holder.pid !== process.pid && isAlive(holder.pid));
+        if (held) {
+          const where = holder?.url ? ` and serves ${holder.url}` : '';
           throw new StartupError(
             'DATA_DIR_LOCKED',
-            `Deltadeck is already running on ${dataDir} (pid ${holder.pid}${where}). Use that one, stop it, or pass another --data-dir.`,
+            `Deltadeck is already running on ${dataDir} (pid ${holder?.pid ?? process.pid}${where}). Use that one, stop it, or pass another --data-dir.`,
           );
         }
         rmSync(file, { force: true }); // stale: its process is gone
@@ -71,6 +76,7 @@ export class DataDirLock {
   }
 
   release(): void {
+    if (!heldHere.delete(this.file)) return;
     const holder = readLock(this.file);
     if (holder?.pid === process.pid) rmSync(this.file, { force: true });
   }

@@ -1,0 +1,245 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { CockpitState } from '../../shared/domain.js';
+import type { CockpitClient } from '../../shared/api/client.js';
+import type { Engine } from './engine.js';
+import { connect, makeTempDir, openTestEngine, StateMirror, waitFor } from './testing.js';
+
+let tmp: ReturnType<typeof makeTempDir>;
+let engine: Engine | undefined;
+let client: CockpitClient;
+
+beforeEach(async () => {
+  tmp = makeTempDir();
+  engine = await openTestEngine(tmp.dir);
+  client = connect(engine);
+});
+
+afterEach(async () => {
+  client.close();
+  await engine?.close();
+  tmp.remove();
+});
+
+async function reopen(): Promise<StateMirror> {
+  client.close();
+  await engine!.close();
+  engine = await openTestEngine(tmp.dir);
+  client = connect(engine);
+  const mirror = new StateMirror(client);
+  await mirror.ready();
+  return mirror;
+}
+
+describe('engine end to end over the Cockpit API', () => {
+  it('starts on the demo options portfolio with a valid snapshot, NAV and Greeks', async () => {
+    const state = await client.invoke('state.get', {});
+    expect(() => CockpitState.parse(state)).not.toThrow();
+    expect(state.mode).toBe('DRY_RUN');
+    expect(state.broker).toMatchObject({ kind: 'simulated', connection: 'connected' });
+    const options = state.positions.filter((p) => p.instrument.kind === 'OPTION');
+    const stocks = state.positions.filter((p) => p.instrument.kind !== 'OPTION');
+    expect(options.length).toBeGreaterThanOrEqual(4);
+    expect(stocks.length).toBeGreaterThanOrEqual(2);
+    // NAV is cash plus the marked value of every position.
+    const sumMv = state.positions.reduce((s, p) => s + p.marketValue, 0);
+    expect(state.account.nav).toBeCloseTo(state.account.cash + sumMv, 6);
+    expect(state.account.nav).toBeGreaterThan(0);
+    // Short options have negative gamma; the short-dated QQQ put is in the short-dated bucket.
+    const shortPut = options.find((p) => p.instrument.underlying === 'QQQ')!;
+    expect(shortPut.qty).toBeLessThan(0);
+    expect(shortPut.greeks.gammaCash1Pct).toBeLessThan(0);
+    const qqq = state.greeks.byUnderlying.find((r) => r.underlying === 'QQQ')!;
+    expect(qqq.shortDated.gammaCash1Pct).toBeCloseTo(shortPut.greeks.gammaCash1Pct, 6);
+    // Portfolio row is the sum of the underlying rows.
+    const sumDelta = state.greeks.byUnderlying.reduce((s, r) => s + r.deltaCash, 0);
+    expect(state.greeks.portfolio.deltaCash).toBeCloseTo(sumDelta, 6);
+  });
+
+  it('streams coalesced patches in which quotes move', async () => {
+    const mirror = new StateMirror(client);
+    const first = await mirror.ready();
+    const spy0 = first.quotes.SPY!.last;
+    await waitFor(() => mirror.current.quotes.SPY!.ts > first.quotes.SPY!.ts && mirror.patches >= 5, 'several patches');
+    const start = mirror.patches;
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 500));
+    const perSecond = ((mirror.patches - start) * 1000) / (Date.now() - t0);
+    // The publisher coalesces to at most one patch per interval (20 ms in tests → ≤ 50/s).
+    expect(perSecond).toBeLessThanOrEqual(55);
+    expect(perSecond).toBeGreaterThan(2);
+    await waitFor(() => mirror.current.quotes.SPY!.last !== spy0, 'SPY to move');
+    mirror.stop();
+  });
+
+  it('a manual ticket is checked, approved, filled on the paper ledger, and journaled', async () => {
+    const mirror = new StateMirror(client);
+    const before = await mirror.ready();
+    const cashBefore = before.account.cash;
+    const aaplBefore = before.positions.find((p) => p.symbol === 'AAPL')!.qty;
+
+    const ticket = await client.invoke('ticket.create', { intent: { symbol: 'aapl', side: 'BUY', qty: 10, orderType: 'MARKET' } });
+    expect(ticket.status).toBe('pending');
+    expect(ticket.intent.symbol).toBe('AAPL');
+    expect(ticket.verdict).not.toBe('red');
+    expect(ticket.checks.map((c) => c.check)).toEqual(expect.arrayContaining(['mode', 'quote', 'price', 'cash']));
+
+    const { order } = await client.invoke('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
+    expect(order.status).toBe('submitted');
+
+    const filled = await waitFor(() => mirror.current.orders.find((o) => o.id === order.id && o.status === 'filled'), 'the fill');
+    expect(filled.filledQty).toBe(10);
+    const fill = await waitFor(() => mirror.current.fills.find((f) => f.orderId === order.id), 'the fill row');
+    await waitFor(() => mirror.current.positions.find((p) => p.symbol === 'AAPL')?.qty === aaplBefore + 10, 'the position');
+    const cashAfter = mirror.current.account.cash;
+    expect(cashAfter).toBeCloseTo(cashBefore - fill.qty * fill.price - fill.commission, 6);
+
+    const events = await client.invoke('order.events', { orderId: order.id });
+    expect(events.map((e) => e.toStatus)).toEqual(['pending_approval', 'approved', 'submitted', 'accepted', 'filled']);
+    expect(mirror.current.tickets.find((t) => t.id === ticket.id)?.status).toBe('approved');
+    mirror.stop();
+  });
+
+  it('approval is single-use and bound to the ticket content', async () => {
+    const ticket = await client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'MARKET' } });
+    const wrong = await client.call('ticket.approve', { ticketId: ticket.id, contentHash: 'x'.repeat(64) });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'TICKET_CHANGED' } });
+    await client.invoke('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
+    const again = await client.call('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
+    expect(again).toMatchObject({ ok: false, error: { code: 'TICKET_NOT_PENDING' } });
+  });
+
+  it('a red ticket cannot be approved', async () => {
+    const state = await client.invoke('state.get', {});
+    const ask = state.quotes.NVDA!.ask;
+    const ticket = await client.invoke('ticket.create', {
+      intent: { symbol: 'NVDA', side: 'BUY', qty: 10, orderType: 'LIMIT', limitPrice: Math.round(ask * 150) / 100 },
+    });
+    expect(ticket.verdict).toBe('red');
+    expect(ticket.checks.find((c) => c.level === 'red')?.code).toBe('PRICE_FAR_FROM_MARKET');
+    const res = await client.call('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
+    expect(res).toMatchObject({ ok: false, error: { code: 'TICKET_RED' } });
+    const orders = (await client.invoke('state.get', {})).orders;
+    expect(orders.some((o) => o.ticketId === ticket.id)).toBe(false);
+  });
+
+  it('buying more than the cash allows is red', async () => {
+    const ticket = await client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 100_000, orderType: 'MARKET' } });
+    expect(ticket.checks).toContainEqual(expect.objectContaining({ check: 'cash', level: 'red', code: 'INSUFFICIENT_CASH' }));
+  });
+
+  it('in OFF no ticket can be created or sent; REAL is refused with the simulated broker', async () => {
+    const pending = await client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'MARKET' } });
+    await client.invoke('mode.set', { mode: 'OFF' });
+    const create = await client.call('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'MARKET' } });
+    expect(create).toMatchObject({ ok: false, error: { code: 'MODE_OFF' } });
+    const approve = await client.call('ticket.approve', { ticketId: pending.id, contentHash: pending.contentHash });
+    expect(approve).toMatchObject({ ok: false, error: { code: 'MODE_OFF' } });
+
+    const real = await client.call('mode.set', { mode: 'REAL', confirm: 'REAL' });
+    expect(real).toMatchObject({ ok: false, error: { code: 'REAL_UNAVAILABLE' } });
+    if (!real.ok) expect(real.error.message).toMatch(/only the simulated broker/);
+    expect((await client.invoke('state.get', {})).mode).toBe('OFF');
+    const events = await client.invoke('riskEvents.list', {});
+    expect(events.filter((e) => e.code === 'MODE_CHANGED').at(-1)?.message).toMatch(/DRY_RUN → OFF/);
+  });
+
+  it('kill switch: mode OFF, working orders and pending tickets cancelled, all journaled', async () => {
+    const mirror = new StateMirror(client);
+    const state = await mirror.ready();
+    const bid = state.quotes.AAPL!.bid;
+    // A resting buy limit well below the market stays working.
+    const resting = await client.invoke('ticket.create', {
+      intent: { symbol: 'AAPL', side: 'BUY', qty: 5, orderType: 'LIMIT', limitPrice: Math.round(bid * 80) / 100 },
+    });
+    const { order } = await client.invoke('ticket.approve', { ticketId: resting.id, contentHash: resting.contentHash });
+    await waitFor(() => mirror.current.orders.find((o) => o.id === order.id && o.status === 'accepted'), 'the order to rest');
+    const pending = await client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'SELL', qty: 1, orderType: 'MARKET' } });
+
+    const result = await client.invoke('killSwitch.activate', {});
+    expect(result).toEqual({ mode: 'OFF', cancelledOrders: 1, cancelledTickets: 1 });
+    await waitFor(() => mirror.current.mode === 'OFF' && mirror.current.orders.find((o) => o.id === order.id)?.status === 'cancelled', 'the cancel');
+    expect(mirror.current.tickets.find((t) => t.id === pending.id)?.status).toBe('cancelled');
+    const events = await client.invoke('order.events', { orderId: order.id });
+    expect(events.at(-2)?.detail).toMatch(/cancel requested: kill switch/);
+    expect(events.at(-1)?.toStatus).toBe('cancelled');
+    await waitFor(() => mirror.current.riskEvents.find((e) => e.code === 'KILL_SWITCH' && e.severity === 'critical'), 'the kill-switch event');
+    mirror.stop();
+  });
+
+  it('a restart keeps orders, fills, positions, tickets, events and equity; OFF stays OFF', async () => {
+    const ticket = await client.invoke('ticket.create', { intent: { symbol: 'QQQ', side: 'BUY', qty: 3, orderType: 'MARKET' } });
+    const { order } = await client.invoke('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
+    const mirror0 = new StateMirror(client);
+    await mirror0.ready();
+    await waitFor(() => mirror0.current.orders.find((o) => o.id === order.id && o.status === 'filled'), 'the fill');
+    await waitFor(() => mirror0.current.equity.length >= 2, 'equity points');
+    await client.invoke('mode.set', { mode: 'OFF' });
+    const before = await client.invoke('state.get', {});
+
+    const mirror = await reopen();
+    const after = mirror.current;
+    expect(after.mode).toBe('OFF');
+    expect(after.orders.find((o) => o.id === order.id)?.status).toBe('filled');
+    expect(after.fills.map((f) => f.id)).toEqual(before.fills.map((f) => f.id));
+    expect(after.positions.map((p) => [p.symbol, p.qty])).toEqual(before.positions.map((p) => [p.symbol, p.qty]));
+    expect(after.account.cash).toBeCloseTo(before.account.cash, 6);
+    expect(after.tickets.find((t) => t.id === ticket.id)?.status).toBe('approved');
+    expect(after.riskEvents.length).toBeGreaterThanOrEqual(before.riskEvents.length);
+    expect(after.equity.length).toBeGreaterThanOrEqual(before.equity.length);
+    // The simulated market continues from where it stopped instead of restarting its path.
+    expect(after.quotes.SPY!.last).toBeCloseTo(before.quotes.SPY!.last, -1);
+    mirror.stop();
+  });
+
+  it('REAL always comes back as DRY_RUN after a restart', async () => {
+    client.close();
+    await engine!.close();
+    const db = new Database(join(tmp.dir, 'deltadeck.db'));
+    db.prepare("UPDATE settings SET value = 'REAL' WHERE key = 'mode'").run();
+    db.close();
+    engine = await openTestEngine(tmp.dir);
+    client = connect(engine);
+    expect((await client.invoke('state.get', {})).mode).toBe('DRY_RUN');
+  });
+
+  it('an order working when the engine stopped is closed as expired on restart, with a risk event', async () => {
+    const state = await client.invoke('state.get', {});
+    const bid = state.quotes.SPY!.bid;
+    const t = await client.invoke('ticket.create', {
+      intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'LIMIT', limitPrice: Math.round(bid * 90) / 100 },
+    });
+    const { order } = await client.invoke('ticket.approve', { ticketId: t.id, contentHash: t.contentHash });
+    const mirror = await reopen();
+    expect(mirror.current.orders.find((o) => o.id === order.id)?.status).toBe('expired');
+    expect(mirror.current.riskEvents.some((e) => e.code === 'ORDER_EXPIRED_ON_RESTART')).toBe(true);
+    mirror.stop();
+  });
+
+  it('cancels a resting order on request and refuses to cancel a filled one', async () => {
+    const mirror = new StateMirror(client);
+    const state = await mirror.ready();
+    const t = await client.invoke('ticket.create', {
+      intent: { symbol: 'SPY', side: 'SELL', qty: 1, orderType: 'LIMIT', limitPrice: Math.round(state.quotes.SPY!.ask * 110) / 100 },
+    });
+    const { order } = await client.invoke('ticket.approve', { ticketId: t.id, contentHash: t.contentHash });
+    await waitFor(() => mirror.current.orders.find((o) => o.id === order.id && o.status === 'accepted'), 'resting');
+    const cancelled = await client.invoke('order.cancel', { orderId: order.id });
+    expect(cancelled.status).toBe('cancelled');
+    const again = await client.call('order.cancel', { orderId: order.id });
+    expect(again).toMatchObject({ ok: false, error: { code: 'ORDER_NOT_WORKING' } });
+    mirror.stop();
+  });
+
+  it('accepts an OCC option symbol on a quoted underlying and prices it', async () => {
+    const state = await client.invoke('state.get', {});
+    const option = state.positions.find((p) => p.instrument.kind === 'OPTION' && p.instrument.underlying === 'SPY')!;
+    const strike = option.instrument.strike! + 5;
+    const symbol = `SPY${option.instrument.expiry!.slice(2).replaceAll('-', '')}C${String(strike * 1000).padStart(8, '0')}`;
+    const ticket = await client.invoke('ticket.create', { intent: { symbol, side: 'BUY', qty: 1, orderType: 'MARKET' } });
+    expect(ticket.estNotional).toBeGreaterThan(0);
+    const unknown = await client.call('ticket.create', { intent: { symbol: 'ZZZZ', side: 'BUY', qty: 1, orderType: 'MARKET' } });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_SYMBOL' } });
+  });
+});

@@ -91,13 +91,16 @@ async function startHeadless(args, why) {
   exitLike(await run(process.execPath, [cli, 'serve', ...args]));
 }
 
-/** Why Electron cannot run here, or its binary path. Tries one quiet download when the binary is missing. */
+/**
+ * Electron's binary path, or why it cannot run here. When the binary is missing it tries one quiet
+ * download — unless there is no display to show a window on anyway.
+ */
 async function locateElectron() {
-  const noDisplay = displayBlocker();
-  if (noDisplay) return { ok: false, reason: noDisplay };
   const found = findElectronBinary();
-  if (found.ok || !found.missingDownload) return found;
-  return downloadElectronBinary({ timeoutMs: ELECTRON_DOWNLOAD_TIMEOUT_MS });
+  const noDisplay = displayBlocker();
+  if (found.ok) return noDisplay ? { ok: false, reason: noDisplay } : found;
+  if (noDisplay) return { ok: false, reason: `${found.reason}; ${noDisplay}` };
+  return found.missingDownload ? downloadElectronBinary({ timeoutMs: ELECTRON_DOWNLOAD_TIMEOUT_MS }) : found;
 }
 
 async function main() {

@@ -46,6 +46,8 @@ describe('engine end to end over the Cockpit API', () => {
     const sumMv = state.positions.reduce((s, p) => s + p.marketValue, 0);
     expect(state.account.nav).toBeCloseTo(state.account.cash + sumMv, 6);
     expect(state.account.nav).toBeGreaterThan(0);
+    // Day P&L starts from the book marked to market, so on first start it is only the moves since.
+    expect(Math.abs(state.account.dayPnl)).toBeLessThan(state.account.nav * 0.01);
     // Short options have negative gamma; the short-dated QQQ put is in the short-dated bucket.
     const shortPut = options.find((p) => p.instrument.underlying === 'QQQ')!;
     expect(shortPut.qty).toBeLessThan(0);

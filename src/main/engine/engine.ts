@@ -118,6 +118,7 @@ export class Engine {
     // Account: created with the demo portfolio on first start.
     this.accountId = demoPortfolio.accountId;
     let account = this.repo.getAccount(this.accountId);
+    const firstStart = !account;
     if (!account) {
       this.seedDemoPortfolio();
       account = this.repo.getAccount(this.accountId)!;
@@ -173,6 +174,11 @@ export class Engine {
 
     this.market.quoteAll(this.clock.now());
     this.valuation = this.computeValuation();
+    if (firstStart) {
+      // Day P&L counts from the book marked to market at first start, not from its cost.
+      this.startOfDayNav = this.valuation.nav;
+      this.repo.updateAccountSession(this.accountId, this.sessionDate, this.startOfDayNav);
+    }
     if (this.sessionDate !== this.clock.sessionDate) this.startSession(this.clock.sessionDate);
     this.oms.recoverAfterRestart();
     this.recordEquity();
@@ -374,16 +380,13 @@ export class Engine {
     }
     this.repo.transaction(() => {
       for (const instrument of this.instruments.values()) this.repo.upsertInstrument(instrument);
-      const ledger = new Ledger(demoPortfolio.cash);
-      let marketValue = 0;
-      for (const p of positions) marketValue += p.avgPrice * p.qty * this.instruments.get(p.symbol)!.multiplier;
       this.repo.insertAccount({
         id: demoPortfolio.accountId,
         currency: demoPortfolio.currency,
-        cash: ledger.cash,
+        cash: demoPortfolio.cash,
         realizedPnl: 0,
         sessionDate: date,
-        startOfDayNav: ledger.cash + marketValue,
+        startOfDayNav: demoPortfolio.cash, // replaced by the marked NAV once the book is valued
         createdAt: now,
       });
       for (const p of positions) this.repo.savePosition(demoPortfolio.accountId, p, now);

@@ -1,0 +1,85 @@
+// A headless cockpit per test: its own data directory, started through the real CLI, stopped
+// with SIGTERM like a user's Ctrl+C, and restartable on the same data to test persistence.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+
+export interface Cockpit {
+  url: string;
+  dataDir: string;
+  /** Stops the server (SIGTERM) and starts it again on the same data directory. */
+  restart(): Promise<void>;
+}
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+}
+
+function startServer(dataDir: string): Promise<Running> {
+  const child = spawn(process.execPath, ['bin/deltadeck.mjs', 'serve', '--port', '0', '--no-build', '--json', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DELTADECK_LOG_LEVEL: 'warn' },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start in time: ${err}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve({ child, url: (JSON.parse(line) as { url: string }).url });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${err}`));
+    });
+  });
+}
+
+function stopServer(running: Running): Promise<void> {
+  return new Promise((resolve) => {
+    if (running.child.exitCode !== null) return resolve();
+    running.child.once('exit', () => resolve());
+    running.child.kill('SIGTERM');
+  });
+}
+
+export const test = base.extend<{ cockpit: Cockpit }>({
+  cockpit: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'deltadeck-e2e-'));
+    let running = await startServer(dataDir);
+    const cockpit: Cockpit = {
+      get url() {
+        return running.url;
+      },
+      dataDir,
+      async restart() {
+        await stopServer(running);
+        running = await startServer(dataDir);
+      },
+    };
+    await use(cockpit);
+    await stopServer(running);
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect };
+
+/** Opens the cockpit and waits for the first snapshot to render. */
+export async function openCockpit(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByTestId('cockpit')).toHaveAttribute('data-ready', 'true');
+}
+
+export async function numberIn(page: Page, testId: string): Promise<number> {
+  const raw = await page.getByTestId(testId).first().getAttribute('data-value');
+  return Number(raw);
+}

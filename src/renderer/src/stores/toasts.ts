@@ -3,13 +3,13 @@
 import type { CockpitStore, Toast, ToastKind } from './cockpit-store.js';
 
 export const TOAST_LIFETIME_MS: Record<ToastKind, number> = {
-  success: 6_000,
-  info: 6_000,
+  success: 4_000,
+  info: 5_000,
   error: 15_000,
 };
 
 /** At most this many on screen; the oldest go first. */
-export const MAX_TOASTS = 6;
+export const MAX_TOASTS = 4;
 
 export interface ToastTimers {
   setTimeout(callback: () => void, ms: number): unknown;

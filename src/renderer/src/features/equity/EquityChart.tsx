@@ -1,13 +1,22 @@
 // NAV curve with lightweight-charts v5, driven imperatively: setData for history (on every new
 // snapshot), series.update for live points, resized with its container, removed on unmount.
 import { useEffect, useRef } from 'react';
-import { AreaSeries, ColorType, createChart, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import {
+  AreaSeries,
+  ColorType,
+  createChart,
+  type IChartApi,
+  type ISeriesApi,
+  type TickMarkType,
+  type Time,
+  type UTCTimestamp,
+} from 'lightweight-charts';
 import type { EquityPoint } from '../../../../shared/domain.js';
 import { cockpitStore, useCockpit } from '../../stores/app-store.js';
 import type { CockpitStoreState } from '../../stores/cockpit-store.js';
 import { Panel } from '../../components/Panel.js';
 import { formatTime } from '../../lib/format.js';
-import { pointsAfter, toChartPoints } from './chart-data.js';
+import { formatTickMark, pointsAfter, toChartPoints } from './chart-data.js';
 
 const asChart = (p: { time: number; value: number }) => ({ time: p.time as UTCTimestamp, value: p.value });
 
@@ -31,7 +40,12 @@ export function EquityChart() {
       },
       grid: { vertLines: { color: '#1c2330' }, horzLines: { color: '#1c2330' } },
       rightPriceScale: { borderColor: '#2a3342' },
-      timeScale: { borderColor: '#2a3342', timeVisible: true, secondsVisible: false },
+      timeScale: {
+        borderColor: '#2a3342',
+        timeVisible: true,
+        secondsVisible: false,
+        tickMarkFormatter: (t: Time, type: TickMarkType) => (typeof t === 'number' ? formatTickMark(t, type, timezone()) : null),
+      },
       crosshair: { horzLine: { color: '#4b5668' }, vertLine: { color: '#4b5668' } },
       localization: {
         // Times in the exchange's zone, like the header clock.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pointsAfter, toChartPoints } from './chart-data.js';
+import { formatTickMark, pointsAfter, TICK, toChartPoints } from './chart-data.js';
 
 const p = (ts: number, nav: number) => ({ ts, nav, cash: 0 });
 
@@ -32,5 +32,16 @@ describe('equity chart data', () => {
     ]);
     expect(pointsAfter(points, null)).toHaveLength(3);
     expect(pointsAfter(points, 9)).toEqual([]);
+  });
+});
+
+describe('tick marks', () => {
+  it('labels the time axis in the exchange zone', () => {
+    const t = Date.UTC(2026, 10, 23, 14, 30, 5) / 1000; // 09:30:05 in New York
+    expect(formatTickMark(t, TICK.Time, 'America/New_York')).toBe('09:30');
+    expect(formatTickMark(t, TICK.TimeWithSeconds, 'America/New_York')).toBe('09:30:05');
+    expect(formatTickMark(t, TICK.DayOfMonth, 'America/New_York')).toBe('23 Nov');
+    expect(formatTickMark(t, TICK.Year, 'UTC')).toBe('2026');
+    expect(formatTickMark(t, TICK.Time, 'Bad/Zone')).toBe('14:30');
   });
 });

@@ -31,3 +31,39 @@ export function pointsAfter(points: readonly EquityPoint[], lastTime: number | n
   if (lastTime === null) return all;
   return all.filter((p) => p.time >= lastTime);
 }
+
+/** lightweight-charts' TickMarkType values (Year, Month, DayOfMonth, Time, TimeWithSeconds). */
+export const TICK = { Year: 0, Month: 1, DayOfMonth: 2, Time: 3, TimeWithSeconds: 4 } as const;
+
+const tickFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function zoned(timeZone: string, options: Intl.DateTimeFormatOptions, key: string): Intl.DateTimeFormat {
+  const cacheKey = `${timeZone}|${key}`;
+  let df = tickFormatters.get(cacheKey);
+  if (!df) {
+    try {
+      df = new Intl.DateTimeFormat('en-GB', { ...options, timeZone });
+    } catch {
+      df = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' });
+    }
+    tickFormatters.set(cacheKey, df);
+  }
+  return df;
+}
+
+/** Time-axis labels in the exchange's zone (the chart itself only knows UTC seconds). */
+export function formatTickMark(timeSeconds: number, tickType: number, timeZone: string): string {
+  const date = new Date(timeSeconds * 1000);
+  switch (tickType) {
+    case TICK.Year:
+      return zoned(timeZone, { year: 'numeric' }, 'y').format(date);
+    case TICK.Month:
+      return zoned(timeZone, { month: 'short', year: '2-digit' }, 'm').format(date);
+    case TICK.DayOfMonth:
+      return zoned(timeZone, { day: '2-digit', month: 'short' }, 'd').format(date);
+    case TICK.TimeWithSeconds:
+      return zoned(timeZone, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }, 's').format(date);
+    default:
+      return zoned(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, 't').format(date);
+  }
+}

@@ -15,11 +15,11 @@ function AccountFigures() {
   return (
     <>
       <div className="stat">
-        <span className="stat-label">NAV{currency ? ` ${currency}` : ''}</span>
+        <span className="stat-label">NAV{currency ? ` ${currency}` : ''}</span>{' '}
         <Num value={nav} testId="nav" className="stat-value" />
       </div>
       <div className="stat">
-        <span className="stat-label">Day P&amp;L</span>
+        <span className="stat-label">Day P&amp;L</span>{' '}
         <span className={`stat-value ${pnlClass(dayPnl)}`}>
           <Num value={dayPnl} pnl signed testId="day-pnl" />{' '}
           <span className={`num pct ${pnlClass(dayPnl)}`} data-testid="day-pnl-pct" data-value={dayPct ?? ''}>
@@ -28,7 +28,7 @@ function AccountFigures() {
         </span>
       </div>
       <div className="stat">
-        <span className="stat-label">Cash</span>
+        <span className="stat-label">Cash</span>{' '}
         <Num value={cash} testId="cash" className="stat-value" />
       </div>
     </>
@@ -39,20 +39,30 @@ function BrokerStatus() {
   const broker = useCockpit((s) => s.cockpit?.broker);
   if (!broker) {
     return (
-      <div className="stat" data-testid="broker-state">
+      <div className="stat stat-broker" data-testid="broker-state">
         <span className="stat-label">Broker</span>
         <span className="stat-value">{MISSING}</span>
       </div>
     );
   }
   return (
-    <div className="stat" data-testid="broker-state" data-connection={broker.connection} data-kind={broker.kind}>
-      <span className="stat-label">Broker</span>
+    <div
+      className="stat stat-broker"
+      data-testid="broker-state"
+      data-connection={broker.connection}
+      data-kind={broker.kind}
+      title={`${broker.name} (${broker.id}) · ${broker.connection} · ${broker.kind}${broker.realtimeQuotes ? ' · real-time quotes' : ''}`}
+    >
+      <span className="stat-label">Broker</span>{' '}
       <span className="stat-value">
         <span className={`dot dot-${broker.connection}`} aria-hidden="true" />
-        {broker.name} · {broker.connection}
+        <span className="broker-name">{broker.name}</span> · {broker.connection}{' '}
         {broker.kind === 'simulated' ? <span className="tag tag-sim">simulated</span> : <span className="tag tag-live">live</span>}
-        {broker.realtimeQuotes ? null : <span className="tag tag-warn" title="Quotes are not real-time">delayed</span>}
+        {broker.kind === 'live' && !broker.realtimeQuotes ? (
+          <span className="tag tag-warn" title="The broker connection has no real-time quotes">
+            not real-time
+          </span>
+        ) : null}
       </span>
     </div>
   );
@@ -70,12 +80,12 @@ function SessionClock() {
   }
   return (
     <div className="stat" data-testid="clock" data-session={clock.session} data-simulated={String(clock.simulated)}>
-      <span className="stat-label">Session {clock.sessionDate}</span>
+      <span className="stat-label">Session {clock.sessionDate}</span>{' '}
       <span className="stat-value">
         <span className={`tag tag-session-${clock.session}`}>{clock.session}</span> {formatTime(clock.ts, clock.timezone)}{' '}
         <span className="muted" title={clock.timezone}>
           {clock.timezone.split('/').pop()?.replace(/_/g, ' ')}
-        </span>
+        </span>{' '}
         {clock.simulated ? (
           <span className="tag tag-sim" title="The engine runs on a simulated clock">
             SIM

@@ -41,7 +41,6 @@ export function OrdersTable() {
         <table className="grid-table" data-testid="orders-table">
           <thead>
             <tr>
-              <th scope="col">Time</th>
               <th scope="col">Symbol</th>
               <th scope="col">Side</th>
               <th scope="col" className="num">
@@ -55,16 +54,16 @@ export function OrdersTable() {
               <th scope="col" className="num">
                 Avg fill
               </th>
-              <th scope="col">Mode</th>
               <th scope="col">
                 <span className="sr-only">Actions</span>
               </th>
+              <th scope="col">Updated</th>
+              <th scope="col">Mode</th>
             </tr>
           </thead>
           <tbody>
             {orders.map((o) => (
               <tr key={o.id} data-testid="order-row" data-order-id={o.id} data-status={o.status} title={o.statusReason ?? undefined}>
-                <td className="muted">{formatTime(o.updatedAt, timezone)}</td>
                 <td className="sym" title={o.symbol}>
                   {formatInstrument(instruments?.[o.symbol], o.symbol)}
                 </td>
@@ -80,8 +79,9 @@ export function OrdersTable() {
                 <td className="num" data-col="avgFillPrice" data-value={o.avgFillPrice ?? ''}>
                   {o.avgFillPrice === null ? MISSING : formatNumber(o.avgFillPrice, 2)}
                 </td>
-                <td className="muted">{o.mode}</td>
                 <td>{isWorkingOrder(o) ? <CancelButton order={o} /> : null}</td>
+                <td className="muted">{formatTime(o.updatedAt, timezone)}</td>
+                <td className="muted">{o.mode}</td>
               </tr>
             ))}
           </tbody>

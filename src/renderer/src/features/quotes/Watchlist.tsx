@@ -17,8 +17,8 @@ function useTickFlash(value: number | undefined) {
     previous.current = value;
     const el = ref.current;
     if (!el || before === undefined || value === undefined || before === value || reducedMotion()) return;
-    const color = value > before ? 'rgba(38, 166, 91, 0.45)' : 'rgba(229, 72, 77, 0.45)';
-    el.animate([{ backgroundColor: color }, { backgroundColor: 'transparent' }], { duration: 700, easing: 'ease-out' });
+    const color = value > before ? 'rgba(38, 166, 91, 0.35)' : 'rgba(229, 72, 77, 0.35)';
+    el.animate([{ backgroundColor: color }, { backgroundColor: 'transparent' }], { duration: 450, easing: 'ease-out' });
   }, [value]);
   return ref;
 }

@@ -1,6 +1,7 @@
 // Owns the engine utilityProcess: spawns it on the data directory, waits for it to report ready,
-// hands each renderer that asks a fresh MessagePort to it, restarts it with backoff after a crash
-// (pushing new ports to those renderers), and shuts it down on quit.
+// hands each renderer that asks a fresh MessagePort to it, restarts it with backoff after a crash,
+// and shuts it down on quit. Ports go out only on request: a renderer whose port closed (engine
+// restarted) asks again, and a request made while the engine is starting is answered once it is ready.
 import { MessageChannelMain, utilityProcess, type MessagePortMain, type UtilityProcess, type WebContents } from 'electron';
 import type { ShellToEngineMessage } from '../engine/utility-entry.js';
 import { ENGINE_PORT_CHANNEL } from './ipc-channels.js';
@@ -25,8 +26,9 @@ export class EngineHost {
   private stopping = false;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly crashTimes: number[] = [];
-  /** Renderers that asked for a port; each gets a fresh one whenever the engine (re)becomes ready. */
-  private readonly clients = new Set<WebContents>();
+  /** Renderers that asked for a port while the engine was not ready. */
+  private readonly waiting = new Set<WebContents>();
+  private readonly watched = new WeakSet<WebContents>();
 
   constructor(private readonly options: EngineHostOptions) {}
 
@@ -45,11 +47,15 @@ export class EngineHost {
 
   /** Gives `contents` a MessagePort to the engine now, or as soon as the engine is ready. */
   connect(contents: WebContents): void {
-    if (!this.clients.has(contents)) {
-      this.clients.add(contents);
-      contents.once('destroyed', () => this.clients.delete(contents));
+    if (this.ready) {
+      this.handOverPort(contents);
+    } else {
+      this.waiting.add(contents);
+      if (!this.watched.has(contents)) {
+        this.watched.add(contents);
+        contents.once('destroyed', () => this.waiting.delete(contents));
+      }
     }
-    if (this.ready) this.handOverPort(contents);
   }
 
   /** Asks the engine to close (drains, closes SQLite), killing it if it takes longer than `timeoutMs`. */
@@ -93,7 +99,8 @@ export class EngineHost {
     if (!message) return;
     if (message.type === 'ready') {
       this.ready = true;
-      for (const contents of this.clients) this.handOverPort(contents);
+      for (const contents of this.waiting) this.handOverPort(contents);
+      this.waiting.clear();
     } else {
       // A fatal start failure (locked data dir, corrupt or too-new database…) will not fix itself.
       this.stopping = true;

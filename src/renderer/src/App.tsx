@@ -29,7 +29,7 @@ export function App() {
   }
 
   return (
-    <main className={`cockpit ${ready ? '' : 'not-ready'}`} data-testid="cockpit" data-ready={ready ? 'true' : 'false'}>
+    <main className={`cockpit ${ready ? '' : 'not-ready'} ${phase === 'reconnecting' ? 'stale-header' : ''}`} data-testid="cockpit" data-ready={ready ? 'true' : 'false'}>
       <Header />
       <ConnectionBanner />
       {hasState ? (

@@ -1,4 +1,5 @@
 // Reconnect delays: exponential with a cap and jitter, so many cockpits do not reconnect in lockstep.
+// The cap is short: the engine is local (or on the LAN) and a restart takes seconds.
 export interface BackoffOptions {
   baseMs: number;
   maxMs: number;
@@ -6,7 +7,7 @@ export interface BackoffOptions {
   jitter: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 10_000, jitter: 0.2 };
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 5_000, jitter: 0.2 };
 
 /** Delay before reconnect attempt `attempt` (0 = first retry). `random` is injectable for tests. */
 export function reconnectDelay(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {

@@ -29,32 +29,56 @@ export function messagePortChannel(port: MessagePort): OpenedChannel {
   return { channel: new MessagePortChannel(port), closeCode: () => null };
 }
 
-/** Asks the shell for a fresh engine port and resolves with it as a channel. */
-export function openDesktopChannel(bridge: DeltadeckBridge, target: Window, timeoutMs = 10_000): Promise<OpenedChannel> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (event: MessageEvent) => {
-      if (event.source !== target) return;
-      const data: unknown = event.data;
-      if (typeof data !== 'object' || data === null || (data as { type?: unknown }).type !== PORT_MESSAGE_TYPE) return;
-      const port = event.ports[0];
-      if (!port) return;
-      cleanup();
-      resolve(messagePortChannel(port));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new TransportError(`The desktop shell did not hand over an engine port within ${timeoutMs} ms.`));
-    }, timeoutMs);
-    const cleanup = () => {
-      clearTimeout(timer);
-      target.removeEventListener('message', onMessage);
-    };
-    target.addEventListener('message', onMessage);
-    try {
-      bridge.requestEnginePort();
-    } catch (error) {
-      cleanup();
-      reject(new TransportError(`The desktop shell refused an engine port: ${(error as Error).message}`));
-    }
-  });
+/**
+ * Hands out engine ports from the desktop shell. One window listener for the page's lifetime:
+ * a port that arrives while nobody waits (e.g. after a timed-out request) is closed rather than
+ * left open in the engine.
+ */
+export class DesktopPortSource {
+  private waiter: ((port: MessagePort) => void) | null = null;
+
+  constructor(
+    private readonly bridge: DeltadeckBridge,
+    private readonly target: Window,
+  ) {
+    target.addEventListener('message', this.onMessage);
+  }
+
+  /** Asks the shell for a fresh engine port and resolves with it as a channel. */
+  open(timeoutMs = 10_000): Promise<OpenedChannel> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = null;
+        reject(new TransportError(`The desktop shell did not hand over an engine port within ${timeoutMs} ms.`));
+      }, timeoutMs);
+      this.waiter = (port) => {
+        clearTimeout(timer);
+        resolve(messagePortChannel(port));
+      };
+      try {
+        this.bridge.requestEnginePort();
+      } catch (error) {
+        clearTimeout(timer);
+        this.waiter = null;
+        reject(new TransportError(`The desktop shell refused an engine port: ${(error as Error).message}`));
+      }
+    });
+  }
+
+  dispose(): void {
+    this.target.removeEventListener('message', this.onMessage);
+    this.waiter = null;
+  }
+
+  private readonly onMessage = (event: MessageEvent): void => {
+    if (event.source !== this.target) return;
+    const data: unknown = event.data;
+    if (typeof data !== 'object' || data === null || (data as { type?: unknown }).type !== PORT_MESSAGE_TYPE) return;
+    const port = event.ports[0];
+    if (!port) return;
+    const waiter = this.waiter;
+    this.waiter = null;
+    if (waiter) waiter(port);
+    else port.close();
+  };
 }

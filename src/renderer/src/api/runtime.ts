@@ -7,7 +7,7 @@ import { commitCockpitState, setConnection } from '../stores/cockpit-store.js';
 import { StateFeed, animationFrameScheduler } from '../stores/state-feed.js';
 import { createActions } from './actions.js';
 import { EngineConnection } from './connection.js';
-import { openDesktopChannel } from './port-channel.js';
+import { DesktopPortSource } from './port-channel.js';
 import { forgetSessionToken, resolveSessionToken, urlWithoutToken, webSocketUrl } from './token.js';
 import { openWebSocketChannel } from './websocket-channel.js';
 
@@ -35,11 +35,12 @@ function openConnection(): EngineConnection | null {
   const bridge = (window as Window & { deltadeck?: DeltadeckBridge }).deltadeck;
 
   if (bridge) {
+    const ports = new DesktopPortSource(bridge, window);
     const connection = new EngineConnection({
       store: cockpitStore,
       feed,
       transport: 'desktop',
-      open: () => openDesktopChannel(bridge, window),
+      open: () => ports.open(),
     });
     connection.start();
     return connection;

@@ -16,6 +16,8 @@ class WebSocketChannel extends BaseChannel {
       this.peerCloseCode = event.code;
       this.emitClose();
     });
+    // An `error` is always followed by `close`, which is where it is handled.
+    socket.addEventListener('error', () => {});
   }
 
   send(frame: string): void {

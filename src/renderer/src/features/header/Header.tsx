@@ -56,7 +56,8 @@ function BrokerStatus() {
       <span className="stat-label">Broker</span>{' '}
       <span className="stat-value">
         <span className={`dot dot-${broker.connection}`} aria-hidden="true" />
-        <span className="broker-name">{broker.name}</span> · {broker.connection}{' '}
+        <span className="broker-name">{broker.name}</span>
+        <span>· {broker.connection}</span>{' '}
         {broker.kind === 'simulated' ? <span className="tag tag-sim">simulated</span> : <span className="tag tag-live">live</span>}
         {broker.kind === 'live' && !broker.realtimeQuotes ? (
           <span className="tag tag-warn" title="The broker connection has no real-time quotes">

@@ -1,7 +1,8 @@
 // Seeded, serialisable random numbers so a simulated market replays exactly from its seed.
 // xoshiro128** (32-bit state words) with Box-Muller normals.
 
-export type RngState = [number, number, number, number];
+/** The four xoshiro words, plus the cached second Box-Muller normal when one is pending. */
+export type RngState = [number, number, number, number] | [number, number, number, number, number];
 
 function splitmix32(seed: number): () => number {
   let s = seed >>> 0;
@@ -15,7 +16,7 @@ function splitmix32(seed: number): () => number {
 }
 
 export class Rng {
-  private s: RngState;
+  private s: [number, number, number, number];
   private spareNormal: number | null = null;
 
   constructor(seedOrState: number | RngState) {
@@ -23,13 +24,14 @@ export class Rng {
       const next = splitmix32(seedOrState);
       this.s = [next(), next(), next(), next()];
     } else {
-      this.s = [...seedOrState];
+      this.s = [seedOrState[0], seedOrState[1], seedOrState[2], seedOrState[3]];
+      if (seedOrState.length === 5) this.spareNormal = seedOrState[4];
     }
     if (this.s.every((w) => w === 0)) this.s[0] = 1;
   }
 
   get state(): RngState {
-    return [...this.s];
+    return this.spareNormal === null ? [...this.s] : [...this.s, this.spareNormal];
   }
 
   /** Uniform in [0, 1). */

@@ -4,19 +4,17 @@ import type { ReactNode } from 'react';
 export interface PanelProps {
   title: string;
   area: string;
-  actions?: ReactNode;
   children: ReactNode;
   /** Extra class on the body (e.g. `flush` for edge-to-edge tables and charts). */
   bodyClassName?: string;
 }
 
-export function Panel({ title, area, actions, children, bodyClassName }: PanelProps) {
+export function Panel({ title, area, children, bodyClassName }: PanelProps) {
   const headingId = `panel-${area}-title`;
   return (
     <section className={`panel area-${area}`} aria-labelledby={headingId}>
       <header className="panel-head">
         <h2 id={headingId}>{title}</h2>
-        {actions ? <div className="panel-actions">{actions}</div> : null}
       </header>
       <div className={`panel-body ${bodyClassName ?? ''}`}>{children}</div>
     </section>

@@ -87,15 +87,6 @@ export class StateFeed {
     this.commit(next, isSnapshot);
   }
 
-  /** Drops anything pending (a connection ended); the committed state stays on screen. */
-  discardPending(): void {
-    this.cancelFrame?.();
-    this.cancelFrame = null;
-    this.frameRequested = false;
-    this.pending = null;
-    this.pendingIsSnapshot = false;
-  }
-
   private schedule(): void {
     if (this.frameRequested) return;
     this.frameRequested = true;

@@ -135,6 +135,10 @@ export async function runEngineUtility(parentPort: ParentPortLike, options: Engi
     );
     return;
   }
+  if (shuttingDown) {
+    exit(0); // asked to stop before anything was opened
+    return;
+  }
   try {
     engine = await modules.openEngine({ dataDir: options.dataDir, seed: options.seed });
   } catch (error) {

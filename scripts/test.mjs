@@ -36,7 +36,25 @@ const e2eStatus = run('end to end (Playwright)', ['node_modules/@playwright/test
   PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright.json',
 });
 const e2e = readJson('test-results/playwright.json');
+/** Every skipped end-to-end test with the reason its spec gives. */
+function skipReasons(report) {
+  const out = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests) {
+        if (t.status !== 'skipped') continue;
+        const skip = t.annotations.find((a) => a.type === 'skip');
+        out.push(`skipped [${t.projectName}] ${spec.title} — ${skip?.description ?? 'no reason given'}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
+  return out;
+}
+
 if (e2e) {
+  for (const line of skipReasons(e2e)) process.stdout.write(`${line}\n`);
   totals.passed += e2e.stats.expected + (e2e.stats.flaky ?? 0);
   totals.failed += e2e.stats.unexpected;
   totals.skipped += e2e.stats.skipped;

@@ -56,7 +56,7 @@ export class DataDirLock {
           const where = holder?.url ? ` and serves ${holder.url}` : '';
           throw new StartupError(
             'DATA_DIR_LOCKED',
-            `Deltadeck is already running on ${dataDir} (pid ${holder?.pid ?? process.pid}${where}). Use that one, stop it, or pass another --data-dir.`,
+            `Deltadeck is already running on ${dataDir} (pid ${holder?.pid ?? process.pid}${where}). Use that one, stop it, or choose another data directory (--data-dir).`,
           );
         }
         rmSync(file, { force: true }); // stale: its process is gone

@@ -1,10 +1,13 @@
 // Renderer entry: connect to the engine, then render the cockpit.
 import { StrictMode } from 'react';
+import { z } from 'zod';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { startRuntime } from './api/runtime.js';
 import './styles.css';
 
+// Under our CSP (no eval) zod must not probe for `new Function`.
+z.config({ jitless: true });
 startRuntime();
 
 const container = document.getElementById('root');

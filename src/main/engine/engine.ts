@@ -163,6 +163,7 @@ export class Engine {
       newId: (prefix) => this.newId(prefix),
       mode: () => this.mode,
       venue: () => this.venue(),
+      venueById: (id) => (id === this.paper.id ? this.paper : undefined),
       check: (intent) => this.check(intent),
       bookFill: (fill) => this.bookFill(fill),
       ticketChanged: (ticket) => this.publisher.ticketChanged(ticket),

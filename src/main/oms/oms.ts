@@ -15,8 +15,10 @@ export interface OmsHooks {
   now(): number;
   newId(prefix: string): string;
   mode(): TradingMode;
-  /** The venue orders go to in the current mode, if one is connected. */
+  /** The venue new orders go to in the current mode, if one is connected. */
   venue(): BrokerAdapter | undefined;
+  /** The venue an existing order was sent to, whatever the mode is now. */
+  venueById(id: string): BrokerAdapter | undefined;
   check(intent: OrderIntent): { checks: CheckResult[]; estNotional: number };
   /** Books a fill into the account (positions, cash) — called inside the fill's transaction. */
   bookFill(fill: Fill): void;
@@ -156,15 +158,18 @@ export class OrderManager {
     if (!isWorking(order.status)) {
       throw new CockpitError('ORDER_NOT_WORKING', `Order ${orderId} is ${order.status} and can no longer be cancelled.`);
     }
-    const venue = this.hooks.venue() ;
+    // Cancel where the order went — even after a mode switch (the kill switch goes OFF first).
+    const venue = this.hooks.venueById(order.venue);
     // Journal the request before asking the venue.
     this.repo.appendOrderEvent(order.id, this.hooks.now(), order.status, order.status, `cancel requested: ${why}`);
-    const cancelled = venue?.id === order.venue ? venue.cancelOrder(order.id) : false;
-    if (!cancelled) {
-      // The venue no longer holds it (or it is gone): close it on our side, journaled.
-      return this.transition(order, 'cancelled', why);
+    const cancelled = venue ? venue.cancelOrder(order.id) : false;
+    const current = this.repo.getOrder(orderId)!;
+    if (!cancelled && isWorking(current.status)) {
+      // The venue no longer holds it as working: close it on our side, journaled, and say so.
+      this.hooks.riskEvent('warning', 'CANCEL_NOT_CONFIRMED', `${order.venue} did not hold order ${order.id} as working; closed here as cancelled.`, order.symbol);
+      return this.transition(current, 'cancelled', why);
     }
-    return this.repo.getOrder(orderId)!;
+    return current;
   }
 
   /** Kill switch / shutdown: cancels every working order and every pending ticket. */
@@ -238,7 +243,11 @@ export class OrderManager {
       this.hooks.riskEvent('critical', 'UNKNOWN_BROKER_ORDER', `${venue.id} reported ${event.type} for an order the journal does not know (${event.orderId}).`, null);
       return;
     }
-    if (TERMINAL_ORDER_STATUSES.includes(order.status) && event.type !== 'fill') return;
+    if (TERMINAL_ORDER_STATUSES.includes(order.status)) {
+      if (event.type !== 'fill') return;
+      // The venue filled what we consider closed: reality wins — book it, and raise it loudly.
+      this.hooks.riskEvent('critical', 'FILL_AFTER_CLOSE', `${venue.id} filled ${event.fill.qty} ${order.symbol} on order ${order.id}, which was ${order.status}. The fill is booked; check the position.`, order.symbol);
+    }
     switch (event.type) {
       case 'accepted':
         if (order.status === 'submitted') this.transition(order, 'accepted', null);

@@ -101,3 +101,23 @@ describe('store', () => {
     await second.close();
   });
 });
+
+describe('equity history', () => {
+  it('thins a long history evenly inside SQLite, keeping the newest point', async () => {
+    const { Repository } = await import('./repository.js');
+    const db = openDatabase(join(tmp.dir, 'eq.db'));
+    const repo = new Repository(db);
+    repo.transaction(() => {
+      for (let i = 0; i < 10_000; i++) repo.insertEquityPoint({ ts: 1_000 + i, nav: 100 + i, cash: 50 });
+    });
+    const thinned = repo.equityHistory(0, 1_000);
+    expect(thinned.length).toBeLessThanOrEqual(1_000);
+    expect(thinned.length).toBeGreaterThan(900);
+    expect(thinned.at(-1)).toEqual({ ts: 10_999, nav: 10_099, cash: 50 });
+    const gaps = new Set(thinned.slice(1).map((p, i) => p.ts - thinned[i]!.ts));
+    expect([...gaps]).toEqual([10]); // evenly spaced
+    expect(repo.equityHistory(0, 20_000)).toHaveLength(10_000);
+    expect(repo.equityHistory(10_990, 100).map((p) => p.ts)).toEqual(Array.from({ length: 10 }, (_, i) => 10_990 + i));
+    db.close();
+  });
+});

@@ -142,7 +142,13 @@ export class Repository {
       ),
       insertAudit: db.prepare('INSERT INTO audit_events (ts, actor, action, details) VALUES (?, ?, ?, ?)'),
       insertEquity: db.prepare('INSERT INTO equity_points (ts, nav, cash) VALUES (?, ?, ?) ON CONFLICT(ts) DO UPDATE SET nav = excluded.nav, cash = excluded.cash'),
-      equitySince: db.prepare<[number], EquityPoint>('SELECT ts, nav, cash FROM equity_points WHERE ts >= ? ORDER BY ts'),
+      equityCount: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM equity_points WHERE ts >= ?'),
+      // Every k-th point since `ts`, plus the newest, thinned inside SQLite so a long history never loads whole.
+      equityThinned: db.prepare<{ since: number; stride: number }, EquityPoint>(
+        `SELECT ts, nav, cash FROM (
+           SELECT ts, nav, cash, row_number() OVER (ORDER BY ts DESC) - 1 AS age FROM equity_points WHERE ts >= @since
+         ) WHERE age % @stride = 0 ORDER BY ts`,
+      ),
     };
   }
 
@@ -278,14 +284,10 @@ export class Repository {
     this.stmts.insertEquity.run(point.ts, point.nav, point.cash);
   }
 
-  /** Equity history since `sinceTs`, thinned evenly to at most `maxPoints` (the last point always kept). */
+  /** Equity history since `sinceTs`, thinned evenly to at most `maxPoints`; the newest point is always kept. */
   equityHistory(sinceTs: number, maxPoints: number): EquityPoint[] {
-    const all = this.stmts.equitySince.all(sinceTs);
-    if (all.length <= maxPoints) return all;
-    const stride = all.length / maxPoints;
-    const out: EquityPoint[] = [];
-    for (let i = 0; i < maxPoints - 1; i++) out.push(all[Math.floor(i * stride)]!);
-    out.push(all[all.length - 1]!);
-    return out;
+    const total = this.stmts.equityCount.get(sinceTs)?.n ?? 0;
+    const stride = Math.max(1, Math.ceil(total / maxPoints));
+    return this.stmts.equityThinned.all({ since: sinceTs, stride });
   }
 }

@@ -22,10 +22,34 @@ export function parseOcc(symbol: string): { underlying: string; expiry: string; 
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** A trader-readable name: "AAPL 18 Dec 26 230 C" for options, the symbol otherwise. */
+/** `2026-12-18` → `18 Dec 26`; anything else is returned as it is. */
+export function formatExpiry(isoDate: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
+  return m && month ? `${m[3]} ${month} ${m[1]!.slice(2)}` : isoDate;
+}
+
+/** Strikes without trailing zeros or grouping: 230 → "230", 232.5 → "232.5". */
+export function formatStrike(strike: number): string {
+  return String(Number(strike.toFixed(4)));
+}
+
+/** How a trader reads an instrument: `AAPL`, or `AAPL 18 Dec 26 230 C` for an option. */
 export function displayName(instrument: Instrument): string {
-  if (instrument.kind !== 'OPTION' || !instrument.expiry || instrument.strike === undefined) return instrument.symbol;
-  const [y, m, d] = instrument.expiry.split('-');
-  const strike = Number.isInteger(instrument.strike) ? String(instrument.strike) : instrument.strike.toFixed(2);
-  return `${instrument.underlying} ${Number(d)} ${MONTHS[Number(m) - 1]} ${y!.slice(2)} ${strike} ${instrument.right}`;
+  if (instrument.kind !== 'OPTION' || instrument.expiry === undefined || instrument.strike === undefined || instrument.right === undefined) {
+    return instrument.symbol;
+  }
+  return `${instrument.underlying} ${formatExpiry(instrument.expiry)} ${formatStrike(instrument.strike)} ${instrument.right}`;
+}
+
+/** Book order: by underlying, the underlying itself before its options, then expiry, strike, calls before puts. */
+export function compareInstruments(x: Instrument, y: Instrument): number {
+  return (
+    x.underlying.localeCompare(y.underlying) ||
+    Number(x.kind === 'OPTION') - Number(y.kind === 'OPTION') ||
+    (x.expiry ?? '').localeCompare(y.expiry ?? '') ||
+    (x.strike ?? 0) - (y.strike ?? 0) ||
+    (x.right ?? '').localeCompare(y.right ?? '') ||
+    x.symbol.localeCompare(y.symbol)
+  );
 }

@@ -8,6 +8,7 @@
 //   vegaCashPerPoint = qty × multiplier × vega × 0.01           (P&L for +1 vol point)
 //   thetaCashPerDay  = qty × multiplier × θ(per year) / 365     (P&L per calendar day)
 import type { CashGreeks, GreeksRow, GreeksSummary, Instrument, PositionView, Quote } from '../../shared/domain.js';
+import { compareInstruments } from '../../shared/instruments.js';
 import { blackScholes } from '../pricing/black-scholes.js';
 
 export const DAY_MS = 86_400_000;
@@ -51,20 +52,6 @@ export function markPrice(quote: Quote | undefined): number | null {
   if (!quote) return null;
   if (quote.bid > 0 && quote.ask > 0 && quote.ask >= quote.bid) return (quote.bid + quote.ask) / 2;
   return quote.last > 0 ? quote.last : null;
-}
-
-/** Book order: by underlying, the underlying itself first, then options by expiry, strike, right. */
-function comparePositions(a: PositionView, b: PositionView): number {
-  const x = a.instrument;
-  const y = b.instrument;
-  return (
-    x.underlying.localeCompare(y.underlying) ||
-    Number(x.kind === 'OPTION') - Number(y.kind === 'OPTION') ||
-    (x.expiry ?? '').localeCompare(y.expiry ?? '') ||
-    (x.strike ?? 0) - (y.strike ?? 0) ||
-    (x.right ?? '').localeCompare(y.right ?? '') ||
-    a.symbol.localeCompare(b.symbol)
-  );
 }
 
 export function valueBook(input: ValuationInputs): Valuation {
@@ -135,7 +122,7 @@ export function valueBook(input: ValuationInputs): Valuation {
     row.marketValue += value;
   }
 
-  views.sort(comparePositions);
+  views.sort((a, b) => compareInstruments(a.instrument, b.instrument));
   const nav = input.cash + marketValue;
   const pct = (cash: number) => (nav > 0 ? cash / nav : 0);
   const byUnderlying: GreeksRow[] = [...rows.entries()]

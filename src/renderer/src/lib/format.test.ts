@@ -9,7 +9,7 @@ import {
   formatSigned,
   formatStrike,
   formatTime,
-  instrumentSortKey,
+  compareInstruments,
   MISSING,
   pnlClass,
 } from './format.js';
@@ -93,9 +93,7 @@ describe('instruments', () => {
     const lowStrike = { ...call, symbol: 'l', strike: 95 };
     const put = { ...call, symbol: 'p', right: 'P' as const };
     const other = instrument('MSFT');
-    const sorted = [other, put, far, lowStrike, near, stock].sort((a, b) =>
-      instrumentSortKey(a) < instrumentSortKey(b) ? -1 : 1,
-    );
+    const sorted = [other, put, far, lowStrike, near, stock].sort(compareInstruments);
     expect(sorted.map((i) => i.symbol)).toEqual(['AAPL', 'n', 'l', 'f', 'p', 'MSFT']);
   });
 });

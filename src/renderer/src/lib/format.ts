@@ -1,6 +1,7 @@
 // Number, time and instrument formatting for the cockpit. Pure; en-US grouping so the
 // e2e tests and the trader see the same `1,234,567.89` everywhere.
 import type { Instrument } from '../../../shared/domain.js';
+import { displayName } from '../../../shared/instruments.js';
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
@@ -65,46 +66,11 @@ export function pnlClass(value: number | null | undefined): 'pos' | 'neg' | 'fla
   return s > 0 ? 'pos' : s < 0 ? 'neg' : 'flat';
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export { compareInstruments, formatExpiry, formatStrike } from '../../../shared/instruments.js';
 
-/** `2026-12-18 → "18 Dec 26"`; anything else is returned unchanged. */
-export function formatExpiry(isoDate: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (!m) return isoDate;
-  const month = MONTHS[Number(m[2]) - 1];
-  if (!month) return isoDate;
-  return `${m[3]} ${month} ${m[1]!.slice(2)}`;
-}
-
-/** Strikes without trailing zeros: 230 → "230", 232.5 → "232.5". */
-export function formatStrike(strike: number): string {
-  return numberFormat(0, 4).format(strike).replace(/,/g, '');
-}
-
-/** How a trader reads an instrument: `AAPL`, or `AAPL 18 Dec 26 230 C` for an option. */
+/** How a trader reads an instrument (shared naming), or the raw symbol when it is unknown. */
 export function formatInstrument(instrument: Instrument | undefined, fallbackSymbol = ''): string {
-  if (!instrument) return fallbackSymbol;
-  if (
-    instrument.kind === 'OPTION' &&
-    instrument.expiry !== undefined &&
-    instrument.strike !== undefined &&
-    instrument.right !== undefined
-  ) {
-    return `${instrument.underlying} ${formatExpiry(instrument.expiry)} ${formatStrike(instrument.strike)} ${instrument.right}`;
-  }
-  return instrument.symbol;
-}
-
-/**
- * Sort key that groups by underlying, shares before options, then expiry, strike, calls
- * before puts — the order a trader scans a book in.
- */
-export function instrumentSortKey(instrument: Instrument): string {
-  const kindRank = instrument.kind === 'OPTION' ? '1' : '0';
-  const expiry = instrument.expiry ?? '';
-  const strike = instrument.strike === undefined ? '' : instrument.strike.toFixed(4).padStart(16, '0');
-  const right = instrument.right ?? '';
-  return `${instrument.underlying}\u0000${kindRank}\u0000${expiry}\u0000${strike}\u0000${right}\u0000${instrument.symbol}`;
+  return instrument ? displayName(instrument) : fallbackSymbol;
 }
 
 /** `75_000 → "1m 15s"`, `3_725_000 → "1h 02m"`, `<= 0 → "expired"`. */

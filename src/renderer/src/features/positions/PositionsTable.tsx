@@ -12,7 +12,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { PositionView } from '../../../../shared/domain.js';
 import { useCockpit } from '../../stores/app-store.js';
-import { formatInstrument, formatNumber, formatQty, instrumentSortKey, pnlClass } from '../../lib/format.js';
+import { formatInstrument, formatNumber, formatQty, compareInstruments, pnlClass } from '../../lib/format.js';
 import { Panel, Empty } from '../../components/Panel.js';
 
 export const POSITION_ROW_HEIGHT = 22;
@@ -28,8 +28,9 @@ interface NumericMeta {
 }
 
 const columns = [
-  col.accessor((p) => instrumentSortKey(p.instrument), {
+  col.accessor((p) => p.instrument, {
     id: 'symbol',
+    sortingFn: (a, b) => compareInstruments(a.original.instrument, b.original.instrument),
     header: 'Symbol',
     cell: (c) => formatInstrument(c.row.original.instrument, c.row.original.symbol),
   }),

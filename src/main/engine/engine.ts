@@ -336,7 +336,7 @@ export class Engine {
     };
     this.repo.upsertInstrument(instrument);
     this.registerInstrument(instrument);
-    this.publisher.quotesChanged(this.market.quoteAll(this.clock.now()));
+    this.publisher.quotesChanged(this.market.requote(instrument.underlying, this.clock.now()));
     this.publisher.instrumentAdded(instrument);
     return instrument;
   }

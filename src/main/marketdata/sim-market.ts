@@ -142,7 +142,8 @@ export class SimMarket {
     };
   }
 
-  private requote(underlying: string, now: number): Quote[] {
+  /** Quotes one underlying and its listed options at current prices (e.g. after listing a contract). */
+  requote(underlying: string, now: number): Quote[] {
     const spec = this.specs.get(underlying)!;
     const price = this.prices.get(underlying)!;
     const last = round2(price);

@@ -1,6 +1,6 @@
 // One engine per data directory. The lock file records who holds it (and where it serves),
 // so a second start can say exactly what is already running instead of corrupting state.
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartupError } from './errors.js';
 
@@ -69,7 +69,7 @@ export class DataDirLock {
   setUrl(url: string): void {
     this.info = { ...this.info, url };
     try {
-      writeFileAtomic(this.file, JSON.stringify(this.info));
+      writeFileSync(this.file, JSON.stringify(this.info));
     } catch {
       // the lock itself still holds; only the hint is lost
     }
@@ -82,11 +82,3 @@ export class DataDirLock {
   }
 }
 
-function writeFileAtomic(file: string, text: string): void {
-  const fd = openSync(file, 'w');
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-}

@@ -2,10 +2,14 @@
 // `npm run bench`: every benchmark under bench/, one after another (never in parallel, to keep
 // the numbers reproducible). Results print as medians and land in bench/results/*.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { build, buildIsStale } from './build.mjs';
 
-if (!existsSync('out/renderer/index.html')) {
-  spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { stdio: 'inherit' });
+if (buildIsStale()) {
+  const result = build();
+  if (!result.ok) {
+    process.stderr.write(result.output);
+    process.exit(1);
+  }
 }
 let failed = 0;
 for (const file of ['bench/api.bench.ts', 'bench/coldstart.bench.ts']) {

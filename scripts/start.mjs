@@ -2,47 +2,21 @@
 // `npm start`: rebuilds out/ when anything under src/ is newer, then opens the desktop app — or,
 // where Electron cannot run (no binary, no display, DELTADECK_HEADLESS=1), the headless cockpit
 // in the browser, saying why in one line. Extra arguments after `--` go to the app / `serve`.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { build, buildIsStale } from './build.mjs';
 import { displayBlocker, downloadElectronBinary, findElectronBinary, projectRoot } from './electron-binary.mjs';
 
-const BUILD_OUTPUTS = ['out/main/index.js', 'out/main/engine.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
-const BUILD_INPUTS = ['src', 'electron.vite.config.ts', 'package.json'];
-/** Tests don't change what gets built. */
-const NOT_BUILT = /\.(test|testing)\.tsx?$/;
 const ELECTRON_DOWNLOAD_TIMEOUT_MS = 60_000;
 /** An Electron that dies with an error this soon after launch never got going: fall back. */
 const EARLY_FAILURE_MS = 5_000;
 
-function newestInputMtime(path) {
-  if (!existsSync(path)) return 0;
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return NOT_BUILT.test(path) ? 0 : stats.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestInputMtime(join(path, entry)));
-  return newest;
-}
-
-function buildIsStale() {
-  let oldestOutput = Infinity;
-  for (const output of BUILD_OUTPUTS) {
-    const path = join(projectRoot, output);
-    if (!existsSync(path)) return true;
-    oldestOutput = Math.min(oldestOutput, statSync(path).mtimeMs);
-  }
-  return BUILD_INPUTS.some((input) => newestInputMtime(join(projectRoot, input)) > oldestOutput);
-}
-
-function build() {
+function rebuild() {
   console.log('Building Deltadeck…');
-  const result = spawnSync(process.execPath, [join(projectRoot, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status === 0) return;
-  process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? `${result.error.message}\n` : ''}`);
+  const result = build();
+  if (result.ok) return;
+  process.stderr.write(result.output);
   console.error('The build failed (output above).');
   process.exit(result.status || 1);
 }
@@ -105,7 +79,7 @@ async function locateElectron() {
 
 async function main() {
   const args = process.argv.slice(2);
-  if (buildIsStale()) build();
+  if (buildIsStale()) rebuild();
 
   if (process.env.DELTADECK_HEADLESS === '1') {
     await startHeadless(args, 'Headless mode requested (DELTADECK_HEADLESS=1); starting the headless cockpit.');

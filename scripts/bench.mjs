@@ -2,6 +2,7 @@
 // `npm run bench`: every benchmark under bench/, one after another (never in parallel, to keep
 // the numbers reproducible). Results print as medians and land in bench/results/*.json.
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { build, buildIsStale } from './build.mjs';
 
 if (buildIsStale()) {
@@ -12,7 +13,13 @@ if (buildIsStale()) {
   }
 }
 let failed = 0;
-for (const file of ['bench/api.bench.ts', 'bench/coldstart.bench.ts']) {
+// Every bench/*.bench.ts, in name order; `npm run bench -- NAME…` runs only those whose file name contains a NAME.
+const only = process.argv.slice(2);
+const files = readdirSync('bench')
+  .filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((n) => f.includes(n))))
+  .sort()
+  .map((f) => `bench/${f}`);
+for (const file of files) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }

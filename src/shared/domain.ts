@@ -1,6 +1,9 @@
 // Domain types shared by engine, renderer and CLI. Pure: no node:*, no DOM, no electron.
 // Schemas are the source of truth; TypeScript types are inferred from them.
 import { z } from 'zod';
+import { CashGreeks, CheckLevel, CheckResult, RiskSummary, WhatIf } from './risk.js';
+
+export { CashGreeks, CheckLevel, CheckResult };
 
 export const TradingMode = z.enum(['OFF', 'DRY_RUN', 'REAL']);
 export type TradingMode = z.infer<typeof TradingMode>;
@@ -49,20 +52,6 @@ export const Quote = z.object({
 });
 export type Quote = z.infer<typeof Quote>;
 
-/** Cash Greeks, in account currency. Conventions live in src/main/pricing/README and the README. */
-export const CashGreeks = z.object({
-  /** Delta in underlying shares. */
-  deltaShares: z.number(),
-  /** Delta in cash: shares × spot. */
-  deltaCash: z.number(),
-  /** Change of cash delta for a 1% move in the underlying. */
-  gammaCash1Pct: z.number(),
-  /** P&L for a one-vol-point (0.01) rise in implied volatility. */
-  vegaCashPerPoint: z.number(),
-  /** P&L per calendar day from time decay. */
-  thetaCashPerDay: z.number(),
-});
-export type CashGreeks = z.infer<typeof CashGreeks>;
 
 export const PositionView = z.object({
   symbol: z.string(),
@@ -73,18 +62,49 @@ export const PositionView = z.object({
   marketValue: z.number(),
   unrealizedPnl: z.number(),
   greeks: CashGreeks,
-  /** Per-unit model greeks (options): delta, gamma, vega per 1.00 vol, theta per year. */
+  /** Implied volatility the option is valued at (options only). */
   iv: z.number().nullable(),
+  /** Days to expiry (options only), from the exchange's expiry time. */
+  dte: z.number().nullable(),
+  /** Why the position could not be valued (its Greeks are then unknown, not zero). */
+  pricingError: z.string().nullable(),
 });
 export type PositionView = z.infer<typeof PositionView>;
+
+const PctNav = {
+  /** Cash delta as a fraction of NAV. */
+  deltaPctNav: z.number(),
+  /** Cash gamma (per 1% move) as a fraction of NAV. */
+  gammaPctNav: z.number(),
+  /** Vega per vol point as a fraction of NAV. */
+  vegaPctNav: z.number(),
+  /** Theta per day as a fraction of NAV. */
+  thetaPctNav: z.number(),
+};
+
+/** Options of one underlying expiring on one date. */
+export const ExpiryBucket = CashGreeks.extend({
+  expiry: z.string(),
+  dte: z.number(),
+  marketValue: z.number(),
+  shortDated: z.boolean(),
+  ...PctNav,
+});
+export type ExpiryBucket = z.infer<typeof ExpiryBucket>;
 
 export const GreeksRow = CashGreeks.extend({
   underlying: z.string(),
   marketValue: z.number(),
-  /** Cash delta as a fraction of NAV. */
-  deltaPctNav: z.number(),
+  ...PctNav,
+  /** Beta against the benchmark used for beta-weighted delta. */
+  beta: z.number(),
+  /** Cash delta × beta: the benchmark exposure this row is worth. */
+  betaDeltaCash: z.number(),
   /** Greeks of options expiring within the short-dated window. */
   shortDated: CashGreeks,
+  expiries: z.array(ExpiryBucket),
+  /** Positions in this row that could not be valued. */
+  unpriced: z.number(),
 });
 export type GreeksRow = z.infer<typeof GreeksRow>;
 
@@ -92,6 +112,9 @@ export const GreeksSummary = z.object({
   byUnderlying: z.array(GreeksRow),
   portfolio: GreeksRow,
   shortDatedDays: z.number(),
+  /** Beta-weighted delta in benchmark shares. */
+  benchmark: z.string(),
+  betaWeightedShares: z.number(),
 });
 export type GreeksSummary = z.infer<typeof GreeksSummary>;
 
@@ -136,16 +159,6 @@ export const OrderIntent = z.object({
 });
 export type OrderIntent = z.infer<typeof OrderIntent>;
 
-export const CheckLevel = z.enum(['green', 'amber', 'red']);
-export type CheckLevel = z.infer<typeof CheckLevel>;
-
-export const CheckResult = z.object({
-  check: z.string(),
-  level: CheckLevel,
-  code: z.string(),
-  message: z.string(),
-});
-export type CheckResult = z.infer<typeof CheckResult>;
 
 export const TicketSource = z.enum(['manual', 'hedge', 'ai', 'strategy']);
 export const TicketStatus = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']);
@@ -166,6 +179,8 @@ export const Ticket = z.object({
   orderId: z.string().nullable(),
   /** Estimated notional at creation (qty × price × multiplier). */
   estNotional: z.number(),
+  /** Portfolio Greeks before and after the order, from the risk gate. */
+  whatIf: WhatIf.nullable(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
@@ -262,5 +277,6 @@ export const CockpitState = z.object({
   fills: z.array(Fill),
   riskEvents: z.array(RiskEvent),
   equity: z.array(EquityPoint),
+  risk: RiskSummary,
 });
 export type CockpitState = z.infer<typeof CockpitState>;

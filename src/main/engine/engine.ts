@@ -29,10 +29,16 @@ import { addDays, TradingCalendar } from '../marketdata/calendar.js';
 import { SimSessionClock, type SimClockState } from '../marketdata/clock.js';
 import { DEFAULT_SEED, DEFAULT_UNDERLYINGS } from '../marketdata/sim-config.js';
 import { SimMarket, type SimMarketState, type UnderlyingSpec } from '../marketdata/sim-market.js';
-import { DEFAULT_CHECK_LIMITS, expectedPrice, runPreTradeChecks } from '../oms/checks.js';
 import { OrderManager } from '../oms/oms.js';
 import { blackScholes } from '../pricing/black-scholes.js';
-import { valueBook, type Valuation } from '../risk/exposure.js';
+import { markPrice, unitCashGreeks, ValuationCache, valueBook, type Valuation } from '../risk/exposure.js';
+import { evaluateOrder, expectedPrice } from '../risk/gate.js';
+import { RiskManager } from '../risk/risk-manager.js';
+import { scenarioGrid, shockPnl, ScenarioError, type ScenarioPosition } from '../risk/scenario.js';
+import { logReturns, varReport } from '../risk/var.js';
+import { RiskRepository } from '../store/risk-repository.js';
+import type { GateVerdict, RiskLimits, ScenarioGrid, TradingState, VarReport } from '../../shared/risk.js';
+import { simulatedHistory } from '../marketdata/sim-history.js';
 import { closeDatabase, openDatabase, type Db } from '../store/database.js';
 import { StartupError } from '../store/errors.js';
 import { DataDirLock } from '../store/lock.js';
@@ -60,7 +66,8 @@ export interface EngineOptions {
   logLevel?: string;
 }
 
-const SHORT_DATED_DAYS = 7;
+/** Daily closes kept for VaR and betas. */
+const HISTORY_DAYS = 260;
 
 interface DemoPosition {
   underlying: string;
@@ -82,6 +89,9 @@ export class Engine {
   private readonly ledger: Ledger;
   private readonly paper: PaperBroker;
   private readonly oms: OrderManager;
+  private readonly riskRepo: RiskRepository;
+  private readonly risk: RiskManager;
+  private readonly valuationCache = new ValuationCache();
   private readonly accountId: string;
   private readonly currency: string;
   private mode: TradingMode;
@@ -99,6 +109,7 @@ export class Engine {
   ) {
     this.log = createLogger(options.dataDir, options.logLevel);
     this.repo = new Repository(db);
+    this.riskRepo = new RiskRepository(db);
 
     // Market and clock: continue where the last run stopped.
     const seed = Number(this.repo.getSetting('sim.seed') ?? options.seed ?? DEFAULT_SEED);
@@ -151,7 +162,7 @@ export class Engine {
         snapshot: (seq) => this.snapshot(seq),
         valuationSlices: () => {
           this.revalue();
-          return { account: this.account(), positions: this.valuation.positions, greeks: this.valuation.greeks };
+          return { account: this.account(), positions: this.valuation.positions, greeks: this.valuation.greeks, risk: this.risk.summary(this.valuation) };
         },
         liveSlices: () => ({ mode: this.mode, broker: this.paper.state(), clock: this.clockState() }),
       },
@@ -164,22 +175,40 @@ export class Engine {
       mode: () => this.mode,
       venue: () => this.venue(),
       venueById: (id) => (id === this.paper.id ? this.paper : undefined),
-      check: (intent) => this.check(intent),
+      check: (intent, why) => this.check(intent, why),
+      recordArrival: (orderId, price) => this.riskRepo.setArrivalPrice(orderId, price),
       bookFill: (fill) => this.bookFill(fill),
       ticketChanged: (ticket) => this.publisher.ticketChanged(ticket),
       orderChanged: (order) => this.publisher.orderChanged(order),
-      fillBooked: (fill) => this.publisher.fillBooked(fill),
+      fillBooked: (fill) => {
+        this.publisher.fillBooked(fill);
+        this.risk.checkSlippage(fill, this.riskRepo.arrivalPrice(fill.orderId));
+      },
       riskEvent: (severity, code, message, symbol) => this.riskEvent(severity, code, message, symbol),
     });
     this.oms.attach(this.paper);
 
     this.market.quoteAll(this.clock.now());
-    this.valuation = this.computeValuation();
+    this.backfillHistory(seed);
+    // Limits decide the short-dated window, so they load before the first valuation.
+    this.valuation = this.computeValuation(this.riskRepo.limits().limits);
     if (firstStart) {
       // Day P&L counts from the book marked to market at first start, not from its cost.
       this.startOfDayNav = this.valuation.nav;
       this.repo.updateAccountSession(this.accountId, this.sessionDate, this.startOfDayNav);
     }
+    this.risk = new RiskManager(
+      this.riskRepo,
+      this.accountId,
+      {
+        now: () => this.clock.now(),
+        riskEvent: (severity, code, message, symbol, details) => this.riskEvent(severity, code, message, symbol, details),
+        audit: (actor, action, details) => this.audit(actor, action, details),
+        changed: () => this.publisher.riskChanged(),
+      },
+      { nav: this.valuation.nav, startOfDayNav: this.startOfDayNav, sessionDate: this.sessionDate },
+    );
+    this.risk.monitor(this.valuation);
     if (this.sessionDate !== this.clock.sessionDate) this.startSession(this.clock.sessionDate);
     this.oms.recoverAfterRestart();
     this.recordEquity();
@@ -256,15 +285,19 @@ export class Engine {
     const quotes = this.market.step(this.clock.now(), stepMs);
     this.publisher.quotesChanged(quotes);
     this.paper.onQuotes(new Set(quotes.map((q) => q.symbol)));
+    // The circuit breakers and limit monitors watch every tick, whether or not anyone is looking.
+    this.revalue();
   }
 
   private startSession(date: string): void {
+    this.recordCloses(this.sessionDate);
     this.market.rollSession();
     this.expireOptions(date);
     this.revalue();
     this.sessionDate = date;
     this.startOfDayNav = this.valuation.nav;
     this.repo.updateAccountSession(this.accountId, date, this.startOfDayNav);
+    this.risk.onSession(date, this.startOfDayNav);
     this.riskEvent('info', 'SESSION_OPEN', `Session ${date} opened; start-of-day NAV ${this.startOfDayNav.toFixed(2)}.`, null);
     this.publisher.liveChanged();
   }
@@ -398,8 +431,9 @@ export class Engine {
 
   // ── valuation and state ────────────────────────────────────────────────────
 
-  private computeValuation(): Valuation {
-    return valueBook({
+  private computeValuation(limits: RiskLimits = this.risk.limits): Valuation {
+    return valueBook(
+      {
       positions: [...this.ledger.positions].map(([symbol, p]) => ({ symbol, ...p })),
       instruments: this.instruments,
       quotes: this.quoteMap(),
@@ -408,12 +442,17 @@ export class Engine {
       rate: this.market.rate,
       dividendYield: (u) => this.market.dividendYield(u),
       expiryTs: (i) => this.expiryTs(i),
-      shortDatedDays: SHORT_DATED_DAYS,
-    });
+      shortDatedDays: limits.shortDated.days,
+      benchmark: limits.beta.benchmark,
+      beta: (u) => (this.risk ? this.risk.beta(u, (sym) => this.closes(sym)) : 1),
+      },
+      this.valuationCache,
+    );
   }
 
   private revalue(): void {
     this.valuation = this.computeValuation();
+    this.risk.monitor(this.valuation);
   }
 
   private quoteMap(): Map<string, Quote> {
@@ -462,6 +501,7 @@ export class Engine {
       fills: this.repo.recentFills(STATE_LIMITS.fills),
       riskEvents: this.repo.recentRiskEvents(STATE_LIMITS.riskEvents),
       equity: this.repo.equityHistory(0, STATE_LIMITS.equity),
+      risk: this.risk.summary(this.valuation),
     };
   }
 
@@ -476,7 +516,8 @@ export class Engine {
     return undefined; // REAL needs a live broker adapter; none is connected in this build
   }
 
-  private check(intent: OrderIntent) {
+  /** The risk gate's inputs, assembled from the live book; the verdict itself is pure (risk/gate.ts). */
+  private gate(intent: OrderIntent): GateVerdict & { price: number | null } {
     const instrument = this.instruments.get(intent.symbol);
     const quote = this.market.quote(intent.symbol);
     const price = expectedPrice(intent, quote);
@@ -485,21 +526,193 @@ export class Engine {
       instrument && price !== null ? commissionFor(DEFAULT_COMMISSIONS, instrument.kind === 'OPTION', intent.qty, price, multiplier) : 0;
     this.revalue();
     const now = this.clock.now();
-    const checks = runPreTradeChecks({
+    const limits = this.risk.limits;
+    const quotes = this.quoteMap();
+    const unit = instrument
+      ? unitCashGreeks(instrument, multiplier, quotes, {
+          now,
+          rate: this.market.rate,
+          dividendYield: (u) => this.market.dividendYield(u),
+          expiryTs: (i) => this.expiryTs(i),
+          shortDatedDays: limits.shortDated.days,
+        })
+      : null;
+    const p = this.valuation.greeks.portfolio;
+    const row = instrument ? this.valuation.greeks.byUnderlying.find((r) => r.underlying === instrument.underlying) : undefined;
+    const verdict = evaluateOrder({
       intent,
       instrument,
       quote,
+      underlyingQuote: instrument ? this.market.quote(instrument.underlying) : undefined,
       mode: this.mode,
       venueConnected: this.venue() !== undefined,
       session: this.calendar.session(now).state,
       now,
-      cash: this.ledger.cash,
-      nav: this.valuation.nav,
-      positionQty: this.ledger.position(intent.symbol).qty,
+      expiryTs: instrument?.kind === 'OPTION' && instrument.expiry ? this.expiryTs(instrument) : null,
+      tradingState: this.risk.tradingState,
+      dailyLossPct: this.risk.dailyLossPct(this.valuation.nav),
+      drawdownPct: this.risk.drawdownPct(this.valuation.nav),
+      book: {
+        nav: this.valuation.nav,
+        cash: this.ledger.cash,
+        portfolio: { deltaCash: p.deltaCash, gammaCash1Pct: p.gammaCash1Pct, vegaCashPerPoint: p.vegaCashPerPoint, thetaCashPerDay: p.thetaCashPerDay },
+        shortDated: {
+          deltaCash: p.shortDated.deltaCash,
+          gammaCash1Pct: p.shortDated.gammaCash1Pct,
+          vegaCashPerPoint: p.shortDated.vegaCashPerPoint,
+          thetaCashPerDay: p.shortDated.thetaCashPerDay,
+        },
+        underlyingDeltaCash: row?.deltaCash ?? 0,
+        positionQty: this.ledger.position(intent.symbol).qty,
+      },
+      unitGreeks: unit && unit.error === null ? unit.greeks : null,
+      shortDated: unit?.shortDated ?? false,
       estimatedCommission,
-      limits: DEFAULT_CHECK_LIMITS,
+      ordersLastMinute: this.riskRepo.ordersSince(now - 60_000),
+      limits,
     });
-    return { checks, estNotional: price === null ? 0 : price * intent.qty * multiplier };
+    return { ...verdict, price };
+  }
+
+  private check(intent: OrderIntent, why: { phase: 'create' | 'approve'; ticketId: string }) {
+    const verdict = this.gate(intent);
+    // Every verdict is journaled: which order, at which step, what the gate said and why.
+    const reasons = verdict.checks.filter((c) => c.level !== 'green').map((c) => c.code);
+    const severity: Severity = verdict.level === 'green' ? 'info' : 'warning';
+    this.riskEvent(
+      severity,
+      `GATE_${verdict.level.toUpperCase()}`,
+      `Risk gate ${verdict.level} at ${why.phase} of ${why.ticketId}: ${intent.side} ${intent.qty} ${intent.symbol}${reasons.length ? ` (${reasons.join(', ')})` : ''}.`,
+      intent.symbol,
+      { ticketId: why.ticketId, phase: why.phase, checks: verdict.checks, whatIf: verdict.whatIf },
+    );
+    return { checks: verdict.checks, estNotional: verdict.estNotional, whatIf: verdict.whatIf, price: verdict.price };
+  }
+
+  /** What the gate would say about an intent, without creating a ticket (the ticket form's live preview). */
+  previewTicket(intent: OrderIntent): GateVerdict {
+    const symbol = intent.symbol.trim().toUpperCase();
+    this.resolveInstrument(symbol);
+    const { price: _price, ...verdict } = this.gate({ ...intent, symbol });
+    return verdict;
+  }
+
+  // ── risk ───────────────────────────────────────────────────────────────────
+
+  riskLimits(): RiskLimits {
+    return this.risk.limits;
+  }
+
+  setRiskLimits(limits: unknown): RiskLimits {
+    const saved = this.risk.setLimits(limits, 'user');
+    this.revalue();
+    return saved;
+  }
+
+  resetTradingState(): TradingState {
+    this.revalue();
+    const state = this.risk.reset('user', this.valuation.nav);
+    this.publisher.riskChanged();
+    return state;
+  }
+
+  private scenarioPositions(extra?: OrderIntent): ScenarioPosition[] {
+    const positions: ScenarioPosition[] = this.valuation.positions.map((p) => ({ instrument: p.instrument, qty: p.qty }));
+    if (extra) {
+      const instrument = this.instruments.get(extra.symbol);
+      if (!instrument) throw new CockpitError('UNKNOWN_SYMBOL', `${extra.symbol} is not a known instrument.`);
+      positions.push({ instrument, qty: extra.side === 'BUY' ? extra.qty : -extra.qty });
+    }
+    return positions;
+  }
+
+  scenario(opts: { intent?: OrderIntent; spotPcts?: number[]; volPts?: number[]; days?: number }): ScenarioGrid {
+    this.revalue();
+    const intent = opts.intent ? { ...opts.intent, symbol: opts.intent.symbol.trim().toUpperCase() } : undefined;
+    if (intent) this.resolveInstrument(intent.symbol);
+    try {
+      return scenarioGrid({
+        positions: this.scenarioPositions(intent),
+        quotes: this.quoteMap(),
+        now: this.clock.now(),
+        rate: this.market.rate,
+        dividendYield: (u) => this.market.dividendYield(u),
+        expiryTs: (i) => this.expiryTs(i),
+        nav: this.valuation.nav,
+        spotPcts: opts.spotPcts,
+        volPts: opts.volPts,
+        days: opts.days,
+        withOrder: intent ? `${intent.side} ${intent.qty} ${intent.symbol}` : null,
+      });
+    } catch (error) {
+      if (error instanceof ScenarioError) throw new CockpitError('SCENARIO_UNAVAILABLE', error.message);
+      throw error;
+    }
+  }
+
+  valueAtRisk(): VarReport {
+    this.revalue();
+    const underlyings = [...new Set(this.valuation.positions.map((p) => p.instrument.underlying))];
+    const returns = new Map<string, number[]>();
+    for (const u of underlyings) returns.set(u, logReturns(this.closes(u)));
+    const n = Math.min(...underlyings.map((u) => returns.get(u)!.length), Infinity);
+    const historicalPnl: number[] = [];
+    const input = {
+      positions: this.scenarioPositions(),
+      quotes: this.quoteMap(),
+      now: this.clock.now(),
+      rate: this.market.rate,
+      dividendYield: (u: string) => this.market.dividendYield(u),
+      expiryTs: (i: Instrument) => this.expiryTs(i),
+      nav: this.valuation.nav,
+    };
+    if (Number.isFinite(n)) {
+      for (let k = 0; k < n; k++) {
+        const shock = new Map<string, number>();
+        for (const u of underlyings) {
+          const r = returns.get(u)!;
+          shock.set(u, r[r.length - n + k]!);
+        }
+        historicalPnl.push(shockPnl(input, shock));
+      }
+    }
+    return varReport({
+      nav: this.valuation.nav,
+      historicalPnl,
+      dailyNavs: this.repo.dailyNavs(HISTORY_DAYS),
+      deltaGamma: {
+        exposures: this.valuation.greeks.byUnderlying.map((r) => ({ underlying: r.underlying, deltaCash: r.deltaCash, gammaCash1Pct: r.gammaCash1Pct })),
+        returns,
+      },
+    });
+  }
+
+  private closes(symbol: string): number[] {
+    return this.riskRepo.closes(symbol, HISTORY_DAYS).map((c) => c.close);
+  }
+
+  /** Daily closes of each underlying at the end of a session, for VaR and betas. */
+  private recordCloses(sessionDate: string): void {
+    for (const spec of this.market.underlyings) {
+      const spot = this.market.spot(spec.symbol);
+      if (spot !== undefined && spot > 0) this.riskRepo.saveClose(spec.symbol, sessionDate, spot, true);
+    }
+  }
+
+  /** A new data directory gets a year of simulated daily closes ending at today's prices (marked simulated). */
+  private backfillHistory(seed: number): void {
+    const missing = this.market.underlyings.filter((u) => this.riskRepo.countCloses(u.symbol) === 0);
+    if (missing.length === 0) return;
+    const history = simulatedHistory({
+      underlyings: missing.map((u) => ({ ...u, price: this.market.spot(u.symbol) ?? u.price })),
+      seed,
+      days: HISTORY_DAYS,
+      before: this.clock.sessionDate,
+      calendar: this.calendar,
+    });
+    this.repo.transaction(() => {
+      for (const [symbol, rows] of history) for (const r of rows) this.riskRepo.saveClose(symbol, r.date, r.close, true);
+    });
   }
 
   private bookFill(fill: Fill): void {
@@ -581,6 +794,7 @@ export class Engine {
     this.repo.setSetting('mode', 'OFF');
     this.audit('user', 'killSwitch.activate', { from });
     const result = this.oms.cancelEverything('kill switch');
+    this.risk.halt('kill switch activated');
     this.riskEvent(
       'critical',
       'KILL_SWITCH',
@@ -593,8 +807,8 @@ export class Engine {
 
   // ── journals ───────────────────────────────────────────────────────────────
 
-  private riskEvent(severity: Severity, code: string, message: string, symbol: string | null): void {
-    const event = this.repo.insertRiskEvent({ ts: this.clock.now(), severity, code, message, symbol });
+  private riskEvent(severity: Severity, code: string, message: string, symbol: string | null, details?: unknown): void {
+    const event = this.repo.insertRiskEvent({ ts: this.clock.now(), severity, code, message, symbol }, details);
     this.publisher.riskEvent(event);
     this.log.info({ code, severity, symbol }, message);
   }

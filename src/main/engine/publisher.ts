@@ -10,7 +10,7 @@ export type StateListener = (message: StateStreamMessage) => void;
 export interface PublisherSource {
   snapshot(seq: number): CockpitState;
   /** Live slices recomputed on demand when flagged dirty. */
-  valuationSlices(): Pick<StatePatch, 'account' | 'positions' | 'greeks'>;
+  valuationSlices(): Pick<StatePatch, 'account' | 'positions' | 'greeks' | 'risk'>;
   liveSlices(): Pick<StatePatch, 'mode' | 'broker' | 'clock'>;
 }
 
@@ -87,6 +87,11 @@ export class StatePublisher {
 
   /** Account, positions or Greeks need recomputing (cash moved, positions changed). */
   valuationChanged(): void {
+    this.valuationDirty = true;
+  }
+
+  /** Limits or the trading state changed (goes out with the valuation slices). */
+  riskChanged(): void {
     this.valuationDirty = true;
   }
 

@@ -3,11 +3,12 @@
 // order transition is journaled in SQLite before the side effect it describes.
 import { createHash } from 'node:crypto';
 import type { CheckResult, Fill, Order, OrderIntent, OrderStatus, Ticket, TradingMode } from '../../shared/domain.js';
+import type { WhatIf } from '../../shared/risk.js';
 import { TERMINAL_ORDER_STATUSES } from '../../shared/domain.js';
 import { CockpitError } from '../../shared/api/result.js';
 import type { BrokerAdapter, BrokerEvent } from '../brokers/types.js';
 import type { Repository } from '../store/repository.js';
-import { worstLevel } from './checks.js';
+import { worstLevel } from '../risk/gate.js';
 
 export const TICKET_TTL_MS = 5 * 60_000;
 
@@ -19,7 +20,13 @@ export interface OmsHooks {
   venue(): BrokerAdapter | undefined;
   /** The venue an existing order was sent to, whatever the mode is now. */
   venueById(id: string): BrokerAdapter | undefined;
-  check(intent: OrderIntent): { checks: CheckResult[]; estNotional: number };
+  /**
+   * The risk gate's verdict on an intent, on fresh quotes. `phase` says why it runs (the engine
+   * journals every verdict as a risk event); `price` is the price the order is expected to trade at.
+   */
+  check(intent: OrderIntent, phase: { phase: 'create' | 'approve'; ticketId: string }): { checks: CheckResult[]; estNotional: number; whatIf: WhatIf | null; price: number | null };
+  /** Records the order's arrival price (for the post-trade slippage check) — inside the approval's transaction. */
+  recordArrival(orderId: string, price: number | null): void;
   /** Books a fill into the account (positions, cash) — called inside the fill's transaction. */
   bookFill(fill: Fill): void;
   ticketChanged(ticket: Ticket): void;
@@ -58,9 +65,10 @@ export class OrderManager {
 
   createTicket(intent: OrderIntent, source: Ticket['source'], reason: string): Ticket {
     const now = this.hooks.now();
-    const { checks, estNotional } = this.hooks.check(intent);
+    const id = this.hooks.newId('T');
+    const { checks, estNotional, whatIf } = this.hooks.check(intent, { phase: 'create', ticketId: id });
     const base = {
-      id: this.hooks.newId('T'),
+      id,
       createdAt: now,
       expiresAt: now + TICKET_TTL_MS,
       source,
@@ -75,6 +83,7 @@ export class OrderManager {
       status: 'pending',
       orderId: null,
       estNotional,
+      whatIf,
     };
     this.repo.insertTicket(ticket);
     this.hooks.ticketChanged(ticket);
@@ -91,10 +100,10 @@ export class OrderManager {
       throw new CockpitError('MODE_OFF', 'Trading is OFF: no order can be sent. Switch to DRY_RUN or REAL first.');
     }
     const now = this.hooks.now();
-    const { checks } = this.hooks.check(ticket.intent);
+    const { checks, whatIf, price } = this.hooks.check(ticket.intent, { phase: 'approve', ticketId: ticket.id });
     const verdict = worstLevel(checks);
     if (verdict === 'red') {
-      const refreshed: Ticket = { ...ticket, checks, verdict };
+      const refreshed: Ticket = { ...ticket, checks, verdict, whatIf };
       this.repo.updateTicket(refreshed);
       this.hooks.ticketChanged(refreshed);
       const reasons = checks.filter((c) => c.level === 'red').map((c) => c.message);
@@ -121,13 +130,14 @@ export class OrderManager {
       updatedAt: now,
       statusReason: null,
     };
-    const approved: Ticket = { ...ticket, checks, verdict, status: 'approved', orderId: order.id };
+    const approved: Ticket = { ...ticket, checks, verdict, whatIf, status: 'approved', orderId: order.id };
     // Journal first: approval and submission are durable before the order leaves.
     this.repo.transaction(() => {
       this.repo.insertOrder(order, this.accountId);
       this.repo.appendOrderEvent(order.id, ticket.createdAt, null, 'pending_approval', `ticket ${ticket.id} (${ticket.source})`);
       this.repo.appendOrderEvent(order.id, now, 'pending_approval', 'approved', `approved by user; verdict ${verdict}`);
       this.repo.appendOrderEvent(order.id, now, 'approved', 'submitted', `to ${venue.id} as ${order.clientOrderId}`);
+      this.hooks.recordArrival(order.id, price);
       this.repo.updateTicket(approved);
     });
     this.hooks.ticketChanged(approved);

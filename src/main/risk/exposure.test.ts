@@ -135,6 +135,7 @@ describe('valueBook: stocks', () => {
     expect(p.unrealizedPnl).toBe(0);
     expect(p.greeks.deltaShares).toBe(20);
     expect(p.greeks.deltaCash).toBe(8000); // priced at cost too
+    expect(p.pricingError).toMatch(/No quote for MSFT: valued at cost/);
     expect(v.nav).toBe(9000);
     expect(v.unrealizedPnl).toBe(0);
   });
@@ -190,14 +191,19 @@ describe('valueBook: options', () => {
     expectClose((up - down) * 200, book(200).gammaCash1Pct, 2e-3);
   });
 
-  it('uses a fallback volatility when the quote has none, and no Greeks without an underlying quote', () => {
+  it('fails closed without an implied volatility or an underlying quote: Greeks flagged unknown, not silently zero', () => {
     const noIv = new Map([...quotes, ['AAPL_C210', q('AAPL_C210', 4.9, 5.1)]]);
-    expect(valueBook(inputs({ quotes: noIv, positions: [{ symbol: 'AAPL_C210', qty: 1, avgPrice: 4 }] })).positions[0]!.iv).toBe(0.3);
+    const unpriced = valueBook(inputs({ quotes: noIv, positions: [{ symbol: 'AAPL_C210', qty: 1, avgPrice: 4 }] }));
+    expect(unpriced.positions[0]!.iv).toBeNull();
+    expect(unpriced.positions[0]!.pricingError).toMatch(/No implied volatility for AAPL_C210/);
+    expect(unpriced.greeks.byUnderlying[0]!.unpriced).toBe(1);
+    expect(unpriced.greeks.portfolio.unpriced).toBe(1);
 
     const noSpot = new Map(quotes);
     noSpot.delete('AAPL');
     const v = valueBook(inputs({ quotes: noSpot, positions: [{ symbol: 'AAPL_C210', qty: 1, avgPrice: 4 }] }));
     expect(v.positions[0]!.iv).toBeNull();
+    expect(v.positions[0]!.pricingError).toMatch(/No price for the underlying AAPL/);
     expect(v.positions[0]!.greeks).toEqual({ deltaShares: 0, deltaCash: 0, gammaCash1Pct: 0, vegaCashPerPoint: 0, thetaCashPerDay: 0 });
     expect(v.positions[0]!.marketValue).toBeCloseTo(500, 9); // still marked at its own quote
   });

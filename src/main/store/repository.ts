@@ -46,15 +46,17 @@ interface TicketRow {
   status: Ticket['status'];
   orderId: string | null;
   estNotional: number;
+  whatIf: string | null;
 }
 
 const TICKET_COLUMNS = `id, created_at AS createdAt, expires_at AS expiresAt, source, reason, intent, checks, verdict,
-  content_hash AS contentHash, status, order_id AS orderId, est_notional AS estNotional`;
+  content_hash AS contentHash, status, order_id AS orderId, est_notional AS estNotional, what_if AS whatIf`;
 
 const toTicket = (row: TicketRow): Ticket => ({
   ...row,
   intent: JSON.parse(row.intent) as Ticket['intent'],
   checks: JSON.parse(row.checks) as Ticket['checks'],
+  whatIf: row.whatIf === null ? null : (JSON.parse(row.whatIf) as Ticket['whatIf']),
 });
 
 function stripNulls(row: Record<string, unknown>): Instrument {
@@ -95,10 +97,10 @@ export class Repository {
       ),
       deletePosition: db.prepare('DELETE FROM positions WHERE account_id = ? AND symbol = ?'),
       insertTicket: db.prepare(
-        `INSERT INTO tickets (id, created_at, expires_at, source, reason, intent, checks, verdict, content_hash, status, order_id, est_notional)
-         VALUES (@id, @createdAt, @expiresAt, @source, @reason, @intent, @checks, @verdict, @contentHash, @status, @orderId, @estNotional)`,
+        `INSERT INTO tickets (id, created_at, expires_at, source, reason, intent, checks, verdict, content_hash, status, order_id, est_notional, what_if)
+         VALUES (@id, @createdAt, @expiresAt, @source, @reason, @intent, @checks, @verdict, @contentHash, @status, @orderId, @estNotional, @whatIf)`,
       ),
-      updateTicket: db.prepare('UPDATE tickets SET status = ?, order_id = ?, checks = ?, verdict = ? WHERE id = ?'),
+      updateTicket: db.prepare('UPDATE tickets SET status = ?, order_id = ?, checks = ?, verdict = ?, what_if = ? WHERE id = ?'),
       getTicket: db.prepare<[string], TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ?`),
       recentTickets: db.prepare<[number], TicketRow>(
         `SELECT * FROM (SELECT ${TICKET_COLUMNS} FROM tickets ORDER BY created_at DESC, rowid DESC LIMIT ?) ORDER BY createdAt`,
@@ -143,6 +145,10 @@ export class Repository {
       insertAudit: db.prepare('INSERT INTO audit_events (ts, actor, action, details) VALUES (?, ?, ?, ?)'),
       insertEquity: db.prepare('INSERT INTO equity_points (ts, nav, cash) VALUES (?, ?, ?) ON CONFLICT(ts) DO UPDATE SET nav = excluded.nav, cash = excluded.cash'),
       equityCount: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM equity_points WHERE ts >= ?'),
+      // The last NAV of each UTC day (US sessions end before midnight UTC), newest `limit` days.
+      dailyNavs: db.prepare<[number], { nav: number }>(
+        `SELECT nav FROM (SELECT ts / 86400000 AS day, nav, MAX(ts) AS ts FROM equity_points GROUP BY day ORDER BY day DESC LIMIT ?) ORDER BY day`,
+      ),
       // Every k-th point since `ts`, plus the newest, thinned inside SQLite so a long history never loads whole.
       equityThinned: db.prepare<{ since: number; stride: number }, EquityPoint>(
         `SELECT ts, nav, cash FROM (
@@ -204,11 +210,17 @@ export class Repository {
   }
 
   insertTicket(ticket: Ticket): void {
-    this.stmts.insertTicket.run({ ...ticket, intent: JSON.stringify(ticket.intent), checks: JSON.stringify(ticket.checks) });
+    this.stmts.insertTicket.run({
+      ...ticket,
+      intent: JSON.stringify(ticket.intent),
+      checks: JSON.stringify(ticket.checks),
+      whatIf: ticket.whatIf === null ? null : JSON.stringify(ticket.whatIf),
+    });
   }
 
   updateTicket(ticket: Ticket): void {
-    this.stmts.updateTicket.run(ticket.status, ticket.orderId, JSON.stringify(ticket.checks), ticket.verdict, ticket.id);
+    const whatIf = ticket.whatIf === null ? null : JSON.stringify(ticket.whatIf);
+    this.stmts.updateTicket.run(ticket.status, ticket.orderId, JSON.stringify(ticket.checks), ticket.verdict, whatIf, ticket.id);
   }
 
   getTicket(id: string): Ticket | undefined {
@@ -282,6 +294,11 @@ export class Repository {
 
   insertEquityPoint(point: EquityPoint): void {
     this.stmts.insertEquity.run(point.ts, point.nav, point.cash);
+  }
+
+  /** The account's closing NAV per day, oldest first (for historical VaR on equity). */
+  dailyNavs(limit: number): number[] {
+    return this.stmts.dailyNavs.all(limit).map((r) => r.nav);
   }
 
   /** Equity history since `sinceTs`, thinned evenly to at most `maxPoints`; the newest point is always kept. */

@@ -25,6 +25,8 @@ export const ErrorCode = z.enum([
   'TICKET_CHANGED',
   'ORDER_NOT_WORKING',
   'BROKER_REJECTED',
+  'INVALID_LIMITS',
+  'SCENARIO_UNAVAILABLE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -18,6 +18,7 @@ import {
   Ticket,
   TradingMode,
 } from '../domain.js';
+import { RiskSummary } from '../risk.js';
 
 export const StatePatch = z.object({
   seq: z.number(),
@@ -34,6 +35,7 @@ export const StatePatch = z.object({
   fills: z.array(Fill).optional(),
   riskEvents: z.array(RiskEvent).optional(),
   equity: z.array(EquityPoint).optional(),
+  risk: RiskSummary.optional(),
 });
 export type StatePatch = z.infer<typeof StatePatch>;
 
@@ -81,5 +83,6 @@ export function applyPatch(state: CockpitState, patch: StatePatch): CockpitState
       ? appendCapped(state.riskEvents, patch.riskEvents, STATE_LIMITS.riskEvents)
       : state.riskEvents,
     equity: patch.equity ? appendCapped(state.equity, patch.equity, STATE_LIMITS.equity) : state.equity,
+    risk: patch.risk ?? state.risk,
   };
 }

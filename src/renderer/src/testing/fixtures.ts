@@ -34,6 +34,8 @@ export function position(symbol: string, qty: number, extra: Partial<PositionVie
     unrealizedPnl: 0,
     greeks: { ...zeroGreeks, deltaShares: qty, deltaCash: qty * 100 },
     iv: null,
+    dte: null,
+    pricingError: null,
     ...extra,
   };
 }
@@ -52,6 +54,7 @@ export function ticket(id: string, extra: Partial<Ticket> = {}): Ticket {
     status: 'pending',
     orderId: null,
     estNotional: 1_000,
+    whatIf: null,
     ...extra,
   };
 }
@@ -87,7 +90,20 @@ export function riskEvent(id: number, ts: number, extra: Partial<RiskEvent> = {}
 }
 
 export function cockpitState(overrides: Partial<CockpitState> = {}): CockpitState {
-  const row = { underlying: 'PORTFOLIO', marketValue: 0, deltaPctNav: 0, shortDated: zeroGreeks, ...zeroGreeks };
+  const row = {
+    underlying: 'PORTFOLIO',
+    marketValue: 0,
+    deltaPctNav: 0,
+    gammaPctNav: 0,
+    vegaPctNav: 0,
+    thetaPctNav: 0,
+    beta: 1,
+    betaDeltaCash: 0,
+    shortDated: zeroGreeks,
+    expiries: [],
+    unpriced: 0,
+    ...zeroGreeks,
+  };
   return CockpitState.parse({
     seq: 1,
     mode: 'DRY_RUN',
@@ -107,7 +123,12 @@ export function cockpitState(overrides: Partial<CockpitState> = {}): CockpitStat
     quotes: {},
     instruments: {},
     positions: [],
-    greeks: { byUnderlying: [], portfolio: row, shortDatedDays: 7 },
+    greeks: { byUnderlying: [], portfolio: row, shortDatedDays: 7, benchmark: 'SPY', betaWeightedShares: 0 },
+    risk: {
+      account: { state: 'ACTIVE', reason: null, since: null, peakNav: 1_000_000, lossBaseNav: 1_000_000, dailyLossPct: 0, drawdownPct: 0 },
+      limits: [],
+      betaWeighted: { benchmark: 'SPY', shares: 0, cash: 0 },
+    },
     tickets: [],
     orders: [],
     fills: [],

@@ -22,5 +22,11 @@ export function createHandlers(engine: Engine): Handlers {
     'equity.history': (req) => engine.equityHistory(req.sinceTs ?? 0, req.maxPoints ?? 5_000),
     'fills.list': (req) => engine.fills(req.limit ?? 500),
     'riskEvents.list': (req) => engine.riskEvents(req.limit ?? 300),
+    'ticket.preview': (req) => engine.previewTicket(req.intent),
+    'risk.limits.get': () => engine.riskLimits(),
+    'risk.limits.set': (req) => engine.setRiskLimits(req.limits),
+    'risk.reset': () => ({ state: engine.resetTradingState() }),
+    'risk.scenario': (req) => engine.scenario(req),
+    'risk.var': () => engine.valueAtRisk(),
   };
 }

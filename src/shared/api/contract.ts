@@ -13,6 +13,7 @@ import {
   TradingMode,
 } from '../domain.js';
 import { StatePatch } from './state.js';
+import { GateVerdict, RiskLimits, ScenarioGrid, TradingState, VarReport } from '../risk.js';
 
 const Empty = z.object({}).strict();
 
@@ -74,6 +75,41 @@ export const commands = {
   'riskEvents.list': {
     request: z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict(),
     response: z.array(RiskEvent),
+  },
+  /** What the risk gate would say about an intent, with its what-if Greeks; creates nothing. */
+  'ticket.preview': {
+    request: z.object({ intent: OrderIntent }).strict(),
+    response: GateVerdict,
+  },
+  'risk.limits.get': {
+    request: Empty,
+    response: RiskLimits,
+  },
+  /** Replaces all limits; validated, stored in SQLite and journaled. */
+  'risk.limits.set': {
+    request: z.object({ limits: RiskLimits }).strict(),
+    response: RiskLimits,
+  },
+  /** REDUCING or HALTED back to ACTIVE; the loss limits re-arm from the current NAV. */
+  'risk.reset': {
+    request: Empty,
+    response: z.object({ state: TradingState }),
+  },
+  /** Price × vol grid of P&L and Greeks for the book, or the book plus a proposed order. */
+  'risk.scenario': {
+    request: z
+      .object({
+        intent: OrderIntent.optional(),
+        spotPcts: z.array(z.number().gt(-1).max(10)).min(1).max(41).optional(),
+        volPts: z.array(z.number().min(-100).max(100)).min(1).max(41).optional(),
+        days: z.number().min(0).max(365).optional(),
+      })
+      .strict(),
+    response: ScenarioGrid,
+  },
+  'risk.var': {
+    request: Empty,
+    response: VarReport,
   },
 } as const;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CashGreeks, Instrument, Quote } from '../../shared/domain.js';
-import { DAY_MS, markPrice, valueBook, type ValuationInputs } from './exposure.js';
+import { DAY_MS, markPrice, ValuationCache, valueBook, type ValuationInputs } from './exposure.js';
 
 const NOW = Date.parse('2026-11-23T15:00:00Z');
 
@@ -317,5 +317,60 @@ describe('valueBook: aggregation', () => {
     expect(v.nav).toBe(50_000);
     expect(v.greeks.byUnderlying).toEqual([]);
     expect(v.greeks.portfolio).toMatchObject({ underlying: 'PORTFOLIO', deltaShares: 0, marketValue: 0, deltaPctNav: 0 });
+  });
+});
+
+describe('valueBook with a ValuationCache: incremental revaluation', () => {
+  const book = [
+    { symbol: 'AAPL_C210', qty: 2, avgPrice: 4 },
+    { symbol: 'AAPL_P190', qty: -3, avgPrice: 0.3 },
+    { symbol: 'SPY_C600', qty: 1, avgPrice: 7 },
+    { symbol: 'SPY_P580', qty: 1, avgPrice: 3 },
+    { symbol: 'SPY', qty: 10, avgPrice: 590 },
+  ];
+
+  it('a quote for one underlying reprices only that underlying’s options, with the same result as a full revaluation', () => {
+    const cache = new ValuationCache();
+    valueBook(inputs({ positions: book }), cache);
+    expect(cache.priced).toBe(4);
+    valueBook(inputs({ positions: book }), cache);
+    expect(cache.priced).toBe(4); // nothing moved: nothing repriced
+
+    const moved = new Map(quotes);
+    moved.set('AAPL', q('AAPL', 201.9, 202.1));
+    const incremental = valueBook(inputs({ positions: book, quotes: moved }), cache);
+    expect(cache.priced).toBe(6); // the two AAPL options only
+    const full = valueBook(inputs({ positions: book, quotes: moved }));
+    expect(incremental.greeks).toEqual(full.greeks);
+    expect(incremental.positions).toEqual(full.positions);
+  });
+
+  it('an implied-volatility change reprices that option; the clock moving past the time step reprices all', () => {
+    const cache = new ValuationCache(undefined, 60_000);
+    valueBook(inputs({ positions: book }), cache);
+    const volMoved = new Map(quotes);
+    volMoved.set('SPY_C600', q('SPY_C600', 7.9, 8.1, { iv: 0.16 }));
+    valueBook(inputs({ positions: book, quotes: volMoved }), cache);
+    expect(cache.priced).toBe(5);
+    valueBook(inputs({ positions: book, quotes: volMoved, now: NOW + 30_000 }), cache);
+    expect(cache.priced).toBe(5); // within the time step
+    valueBook(inputs({ positions: book, quotes: volMoved, now: NOW + 60_000 }), cache);
+    expect(cache.priced).toBe(9);
+  });
+
+  it('reports % of NAV for every Greek, per-expiry buckets and beta-weighted delta', () => {
+    const v = valueBook(inputs({ positions: book, beta: (u) => (u === 'AAPL' ? 1.2 : 1) }));
+    const aapl = v.greeks.byUnderlying.find((r) => r.underlying === 'AAPL')!;
+    expect(aapl.gammaPctNav).toBeCloseTo(aapl.gammaCash1Pct / v.nav, 12);
+    expect(aapl.vegaPctNav).toBeCloseTo(aapl.vegaCashPerPoint / v.nav, 12);
+    expect(aapl.thetaPctNav).toBeCloseTo(aapl.thetaCashPerDay / v.nav, 12);
+    expect(aapl.expiries.map((e) => e.expiry)).toEqual(['2026-11-26', '2026-12-18']);
+    const sumBuckets = aapl.expiries.reduce((s, e) => s + e.deltaCash, 0);
+    expect(sumBuckets).toBeCloseTo(aapl.deltaCash, 9); // AAPL has no shares in this book
+    expect(aapl.expiries[0]!.shortDated).toBe(true);
+    expect(aapl.betaDeltaCash).toBeCloseTo(1.2 * aapl.deltaCash, 9);
+    const spyMid = 600;
+    expect(v.greeks.benchmark).toBe('SPY');
+    expect(v.greeks.betaWeightedShares).toBeCloseTo(v.greeks.portfolio.betaDeltaCash / spyMid, 9);
   });
 });

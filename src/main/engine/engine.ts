@@ -334,6 +334,7 @@ export class Engine {
       this.repo.insertEquityPoint(point);
       this.repo.setSetting('sim.clock', JSON.stringify(this.clock.state));
       this.repo.setSetting('sim.market', JSON.stringify(this.market.state));
+      this.risk.flush();
     });
     this.publisher.equityPoint(point);
   }

@@ -26,6 +26,7 @@ export class RiskManager {
   private usage: LimitUsage[] = [];
   private readonly breached = new Set<string>();
   private readonly betaCache = new Map<string, number>();
+  private peakDirty = false;
 
   constructor(
     private readonly repo: RiskRepository,
@@ -87,7 +88,15 @@ export class RiskManager {
   private setState(state: TradingState, reason: string | null): void {
     this.row = { ...this.row, state, reason, since: state === 'ACTIVE' ? null : this.hooks.now() };
     this.repo.saveAccountState(this.accountId, this.row);
+    this.peakDirty = false;
     this.hooks.changed();
+  }
+
+  /** Persists a new NAV high-water mark (called with each equity point and on shutdown). */
+  flush(): void {
+    if (!this.peakDirty) return;
+    this.repo.saveAccountState(this.accountId, this.row);
+    this.peakDirty = false;
   }
 
   /** A new session: the daily-loss baseline moves to the start-of-day NAV and REDUCING clears. */
@@ -127,8 +136,9 @@ export class RiskManager {
     const nav = v.nav;
     if (!(nav > 0)) return;
     if (nav > this.row.peakNav) {
+      // Kept in memory on every tick; written with the next equity point (flush) or state change.
       this.row = { ...this.row, peakNav: nav };
-      this.repo.saveAccountState(this.accountId, this.row);
+      this.peakDirty = true;
     }
     const L = this.limitsInForce;
     const dailyLoss = this.dailyLossPct(nav);

@@ -7,8 +7,12 @@ export interface BrokerOrderRequest {
   symbol: string;
   side: Side;
   qty: number;
-  orderType: OrderType;
+  orderType: OrderType | 'STOP' | 'STOP_LIMIT';
   limitPrice: number | null;
+  stopPrice?: number | null;
+  /** Default DAY. */
+  tif?: 'DAY' | 'GTC' | 'IOC';
+  outsideRth?: boolean;
 }
 
 export type BrokerEvent =

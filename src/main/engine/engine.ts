@@ -155,6 +155,7 @@ export class Engine {
       now: () => this.clock.now(),
       newId: () => this.newId('F'),
       latencyMs: options.paperLatencyMs,
+      session: () => this.calendar.session(this.clock.now()).state,
     });
 
     this.publisher = new StatePublisher(
@@ -290,6 +291,7 @@ export class Engine {
   }
 
   private startSession(date: string): void {
+    this.paper.endSession();
     this.recordCloses(this.sessionDate);
     this.market.rollSession();
     this.expireOptions(date);

@@ -1,8 +1,11 @@
-// The paper ledger as a venue (DRY_RUN, and the embedded simulated broker): market orders fill at
-// the touch, limit orders when the touch crosses them, after a latency; commissions are charged.
-import type { BrokerState, Fill, Instrument, Quote } from '../../../shared/domain.js';
+// The paper ledger as a venue (DRY_RUN, and the embedded simulated broker). Orders are accepted
+// after a latency and matched on every quote by the rules in matching.ts: market, limit, stop and
+// stop-limit; DAY / GTC / IOC; partial fills by displayed size; a slippage model; market rules
+// (lots, T+1, price bands, suspensions); commissions per the schedule.
+import type { BrokerState, Fill, Instrument, Quote, SessionState } from '../../../shared/domain.js';
 import type { BrokerAdapter, BrokerEvent, BrokerOrderRequest } from '../types.js';
 import { commissionFor, DEFAULT_COMMISSIONS, type CommissionSchedule, type Ledger } from './ledger.js';
+import { match, rejectReason, US_RULES, type MarketRules, type PaperOrder, type SlippageModel } from './matching.js';
 
 export interface PaperBrokerOptions {
   ledger: Ledger;
@@ -12,11 +15,20 @@ export interface PaperBrokerOptions {
   newId: () => string;
   latencyMs?: number;
   commissions?: CommissionSchedule;
+  /** The trading session now (default: always REGULAR). */
+  session?: () => SessionState;
+  /** Market rules per symbol (default: US — no lots, bands or T+1). */
+  rules?: (symbol: string) => MarketRules;
+  /** Market-order slippage beyond the touch (default none: fills at the touch). */
+  slippage?: SlippageModel;
 }
 
 interface WorkingOrder {
   request: BrokerOrderRequest;
   accepted: boolean;
+  order: PaperOrder;
+  /** Σ qty × price of the fills so far, for the average. */
+  notional: number;
 }
 
 export class PaperBroker implements BrokerAdapter {
@@ -45,20 +57,49 @@ export class PaperBroker implements BrokerAdapter {
   }
 
   placeOrder(request: BrokerOrderRequest): void {
-    this.working.set(request.orderId, { request, accepted: false });
+    const order: PaperOrder = {
+      id: request.orderId,
+      symbol: request.symbol,
+      side: request.side,
+      qty: request.qty,
+      filledQty: 0,
+      orderType: request.orderType,
+      limitPrice: request.limitPrice,
+      stopPrice: request.stopPrice ?? null,
+      tif: request.tif ?? 'DAY',
+      outsideRth: request.outsideRth ?? false,
+      triggered: false,
+    };
+    this.working.set(request.orderId, { request, accepted: false, order, notional: 0 });
     this.later(() => {
-      const order = this.working.get(request.orderId);
-      if (!order) return; // cancelled while in flight
+      const working = this.working.get(request.orderId);
+      if (!working) return; // cancelled while in flight
       const instrument = this.options.instrument(request.symbol);
-      if (!instrument) {
+      const reason = instrument
+        ? rejectReason(order, this.rules(request.symbol), this.options.ledger.position(request.symbol).qty)
+        : `Unknown symbol ${request.symbol}.`;
+      if (!instrument || reason) {
         this.working.delete(request.orderId);
-        this.emit({ type: 'rejected', orderId: request.orderId, reason: `Unknown symbol ${request.symbol}.`, ts: this.options.now() });
+        this.emit({ type: 'rejected', orderId: request.orderId, reason: reason!, ts: this.options.now() });
         return;
       }
-      order.accepted = true;
+      working.accepted = true;
       this.emit({ type: 'accepted', orderId: request.orderId, ts: this.options.now() });
-      this.tryFill(order, instrument);
+      this.tryFill(working, instrument);
     });
+  }
+
+  /** The session ended: DAY orders expire (cancelled with a reason), GTC orders stay. */
+  endSession(): void {
+    for (const [id, working] of [...this.working]) {
+      if (working.order.tif !== 'DAY') continue;
+      this.working.delete(id);
+      this.emit({ type: 'cancelled', orderId: id, reason: 'DAY order expired at the end of the session.', ts: this.options.now() });
+    }
+  }
+
+  private rules(symbol: string): MarketRules {
+    return this.options.rules?.(symbol) ?? US_RULES;
   }
 
   cancelOrder(orderId: string): boolean {
@@ -85,30 +126,35 @@ export class PaperBroker implements BrokerAdapter {
     this.timers.clear();
   }
 
-  private tryFill(order: WorkingOrder, instrument: Instrument): void {
-    const { request } = order;
-    const quote = this.options.quote(request.symbol);
-    if (!quote) return;
-    const touch = request.side === 'BUY' ? quote.ask : quote.bid;
-    if (!(touch > 0)) return; // no one to trade with on this side
-    if (request.orderType === 'LIMIT') {
-      const limit = request.limitPrice!;
-      if (request.side === 'BUY' ? touch > limit : touch < limit) return;
+  private tryFill(working: WorkingOrder, instrument: Instrument): void {
+    const { request, order } = working;
+    const session = this.options.session?.() ?? 'REGULAR';
+    const result = match(order, this.options.quote(request.symbol), session, this.rules(request.symbol), this.options.slippage ?? { spreadFractionPerSize: 0, fixedPct: 0 });
+    order.triggered = result.triggered;
+    if (result.kind === 'cancel') {
+      this.working.delete(request.orderId);
+      this.emit({ type: 'cancelled', orderId: request.orderId, reason: result.reason, ts: this.options.now() });
+      return;
     }
-    const price = touch;
-    const commission = commissionFor(this.commissions, instrument.kind === 'OPTION', request.qty, price, instrument.multiplier);
+    if (result.kind !== 'fill') return;
+    const commission = commissionFor(this.commissions, instrument.kind === 'OPTION', result.qty, result.price, instrument.multiplier);
     const fill: Fill = {
       id: this.options.newId(),
       orderId: request.orderId,
       symbol: request.symbol,
       side: request.side,
-      qty: request.qty,
-      price,
+      qty: result.qty,
+      price: result.price,
       commission,
       ts: this.options.now(),
     };
-    this.working.delete(request.orderId);
-    this.emit({ type: 'fill', orderId: request.orderId, fill, filledQty: request.qty, avgFillPrice: price, complete: true });
+    order.filledQty += result.qty;
+    working.notional += result.qty * result.price;
+    const complete = order.filledQty >= order.qty;
+    if (complete || result.cancelRest) this.working.delete(request.orderId);
+    const avgFillPrice = Math.round((working.notional / order.filledQty) * 10_000) / 10_000;
+    this.emit({ type: 'fill', orderId: request.orderId, fill, filledQty: order.filledQty, avgFillPrice, complete });
+    if (result.cancelRest) this.emit({ type: 'cancelled', orderId: request.orderId, reason: result.cancelRest, ts: this.options.now() });
   }
 
   private later(fn: () => void): void {

@@ -460,6 +460,7 @@ describe('evaluateOrder: quotes', () => {
       [q('AAPL', 199.95, 200.05, { ts: NaN }), 'non-numeric'],
       [q('AAPL', 199.95, Infinity), 'non-numeric'],
       [q('AAPL', 0, 0, { last: 0 }), 'no price at all'],
+      [q('AAPL', 199.95, 200.05, { ts: NOW + 60_000 }), '60 s in the future'],
     ];
     for (const [quote, why] of cases) {
       const v = run({ quote });
@@ -535,18 +536,18 @@ describe('evaluateOrder: bad inputs (a clear reason, nothing priced, nothing sen
     expect(find(v, 'portfolio')).toEqual([]);
   });
 
-  // Fail-open: NaN risk inputs that the gate does not validate. See the report.
-  it.fails('unit Greeks with a NaN are red (risk unknown), not green', () => {
+  // NaN risk inputs fail closed (found by these tests, fixed in gate.ts).
+  it('unit Greeks with a NaN are red (risk unknown), not green', () => {
     const v = run({ intent: intent({ symbol: CALL.symbol, qty: 1, limitPrice: 5 }), unitGreeks: { ...CALL_UNIT, deltaCash: NaN } });
     expect(v.level).toBe('red');
   });
 
-  it.fails('a NaN portfolio Greek in the book is red (risk unknown), not green', () => {
+  it('a NaN portfolio Greek in the book is red (risk unknown), not green', () => {
     const v = run({ book: { portfolio: { ...ZERO_PORTFOLIO, deltaCash: NaN } } });
     expect(v.level).toBe('red');
   });
 
-  it.fails('a NaN commission estimate is red, not "Uses NaN of … cash" green', () => {
+  it('a NaN commission estimate is red, not "Uses NaN of … cash" green', () => {
     const v = run({ estimatedCommission: NaN });
     expect(v.level).toBe('red');
   });

@@ -81,6 +81,12 @@ function quoteProblem(q: Quote): string | null {
   return null;
 }
 
+/** Quotes stamped in the future beyond clock skew are not trusted as fresh. */
+const FUTURE_SKEW_MS = 5_000;
+function futureStamped(q: Quote, now: number): string | null {
+  return q.ts > now + FUTURE_SKEW_MS ? `is stamped ${Math.round((q.ts - now) / 1000)} s in the future` : null;
+}
+
 const GREEKS = [
   ['deltaCash', 'delta', 'deltaPctNav'],
   ['gammaCash1Pct', 'gamma', 'gammaPctNav'],
@@ -135,6 +141,23 @@ export function evaluateOrder(ctx: GateContext): GateVerdict {
   if (intent.side !== 'BUY' && intent.side !== 'SELL') add('input', 'red', 'BAD_SIDE', `Side ${String(intent.side)} is neither BUY nor SELL.`);
   if (intent.limitPrice !== undefined && !finitePositive(intent.limitPrice)) add('input', 'red', 'BAD_PRICE', `Limit price ${String(intent.limitPrice)} is not a positive number.`);
   if (!finitePositive(ctx.book.nav) || !Number.isFinite(ctx.book.cash)) add('input', 'red', 'BAD_ACCOUNT', 'The account value is unknown, so the order cannot be sized against limits.');
+  const book = ctx.book;
+  const riskNumbers = [
+    book.underlyingDeltaCash,
+    book.positionQty,
+    ...Object.values(book.portfolio),
+    ...Object.values(book.shortDated),
+    ctx.dailyLossPct,
+    ctx.drawdownPct,
+    ctx.ordersLastMinute,
+    ctx.estimatedCommission,
+  ];
+  if (!riskNumbers.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    add('input', 'red', 'BAD_RISK_INPUT', 'The book\'s risk figures are incomplete (a non-numeric value), so the order cannot be checked.');
+  }
+  if (ctx.unitGreeks && !Object.values(ctx.unitGreeks).every((x) => Number.isFinite(x))) {
+    add('input', 'red', 'BAD_RISK_INPUT', `${intent.symbol}'s Greeks are not numbers, so its risk is unknown.`);
+  }
   if (out.length > 0) return done(null, 0);
 
   // Mode and account state
@@ -167,7 +190,7 @@ export function evaluateOrder(ctx: GateContext): GateVerdict {
     add('quote', 'red', 'NO_QUOTE', `No quote for ${intent.symbol}: the order cannot be priced.`);
     return done(null, 0);
   }
-  const problem = quoteProblem(quote);
+  const problem = quoteProblem(quote) ?? futureStamped(quote, ctx.now);
   if (problem) {
     add('quote', 'red', 'BAD_QUOTE', `The quote for ${intent.symbol} ${problem}: the order cannot be priced.`);
     return done(null, 0);

@@ -54,7 +54,8 @@ export function estimateBeta(assetCloses: readonly number[], benchmarkCloses: re
  */
 export function historicalFigures(pnl: readonly number[], confidence: number): { var: number; cvar: number } {
   const sorted = [...pnl].sort((x, y) => x - y);
-  const k = Math.max(1, Math.ceil(sorted.length * (1 - confidence)));
+  // 1 − 0.95 is 0.050000000000000044 in binary: round off that noise before the ceiling.
+  const k = Math.max(1, Math.ceil(sorted.length * (1 - confidence) - 1e-9));
   let tail = 0;
   for (let i = 0; i < k; i++) tail += sorted[i]!;
   return { var: -sorted[k - 1]!, cvar: -tail / k };

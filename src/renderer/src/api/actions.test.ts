@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CockpitClient } from '../../../shared/api/client.js';
+import { DEFAULT_RISK_LIMITS } from '../../../shared/risk.js';
 import { createCockpitStore } from '../stores/cockpit-store.js';
 import { createActions, describeIntent } from './actions.js';
 import { FakeEngineChannel, type CallHandler } from '../testing/fake-engine.js';
@@ -72,6 +73,38 @@ describe('actions', () => {
     const result = await actions.activateKillSwitch();
     expect(result).toMatchObject({ ok: false, error: { code: 'DISCONNECTED' } });
     expect(store.getState().toasts[0]).toMatchObject({ kind: 'error', code: 'DISCONNECTED' });
+  });
+
+  it('previews, scenarios, VaR and limit reads stay silent; saving limits and resetting report back', async () => {
+    const intent = { symbol: 'SPY', side: 'BUY', qty: 6000, orderType: 'MARKET' } as const;
+    const { engine, actions, toasts } = setup((cmd) => {
+      if (cmd === 'ticket.preview') return { ok: true, value: { level: 'red', checks: [], whatIf: null, estNotional: 1 } };
+      if (cmd === 'risk.scenario') return { ok: false, error: { code: 'SCENARIO_UNAVAILABLE', message: 'No price for SPY.' } };
+      if (cmd === 'risk.limits.set') return { ok: false, error: { code: 'INVALID_LIMITS', message: 'Limits not saved: amber above red.' } };
+      if (cmd === 'risk.reset') return { ok: true, value: { state: 'ACTIVE' } };
+      return null;
+    });
+    expect(await actions.previewTicket(intent)).toMatchObject({ ok: true, value: { level: 'red' } });
+    expect(await actions.scenario({ intent, days: 1 })).toMatchObject({ ok: false, error: { code: 'SCENARIO_UNAVAILABLE' } });
+    expect(engine.callsOf('ticket.preview')).toEqual([{ intent }]);
+    expect(engine.callsOf('risk.scenario')).toEqual([{ intent, days: 1 }]);
+    expect(toasts()).toEqual([]);
+
+    expect(await actions.setRiskLimits(DEFAULT_RISK_LIMITS)).toMatchObject({ ok: false, error: { code: 'INVALID_LIMITS' } });
+    await actions.resetTradingState();
+    expect(engine.callsOf('risk.limits.set')).toEqual([{ limits: DEFAULT_RISK_LIMITS }]);
+    expect(engine.callsOf('risk.reset')).toEqual([{}]);
+    expect(toasts()).toEqual([
+      { kind: 'error', message: 'Limits not saved: amber above red.', code: 'INVALID_LIMITS' },
+      { kind: 'success', message: 'Account is ACTIVE: loss limits re-armed from the current NAV', code: undefined },
+    ]);
+  });
+
+  it('a silent read while disconnected fails without a toast', async () => {
+    const store = createCockpitStore();
+    const actions = createActions({ store, getClient: () => null, timers: noTimers });
+    expect(await actions.valueAtRisk()).toMatchObject({ ok: false, error: { code: 'DISCONNECTED' } });
+    expect(store.getState().toasts).toEqual([]);
   });
 
   it('describes intents readably', () => {

@@ -5,6 +5,7 @@ import type { CockpitClient } from '../../../shared/api/client.js';
 import type { CommandName, CommandRequest, CommandResponse } from '../../../shared/api/contract.js';
 import type { Result } from '../../../shared/api/result.js';
 import type { OrderIntent, Ticket, TradingMode } from '../../../shared/domain.js';
+import type { RiskLimits } from '../../../shared/risk.js';
 import type { CockpitStore } from '../stores/cockpit-store.js';
 import { pushToast, type ToastTimers } from '../stores/toasts.js';
 import { formatNumber, formatQty } from '../lib/format.js';
@@ -46,6 +47,13 @@ export function createActions(deps: ActionsDeps) {
       toast('error', result.error.message, result.error.code);
     }
     return result;
+  }
+
+  /** A read the UI polls or previews with: no toasts (the panel shows its own error in place). */
+  async function query<K extends CommandName>(cmd: K, req: CommandRequest<K>): Promise<Result<CommandResponse<K>>> {
+    const client = deps.getClient();
+    if (!client) return { ok: false, error: { code: 'DISCONNECTED', message: 'Not connected to the engine.' } };
+    return client.call(cmd, req);
   }
 
   return {
@@ -90,6 +98,32 @@ export function createActions(deps: ActionsDeps) {
 
     cancelOrder(orderId: string) {
       return run('order.cancel', { orderId }, (o) => `Order ${o.id} (${o.side} ${formatQty(o.qty)} ${o.symbol}): ${o.status.replace(/_/g, ' ')}`);
+    },
+
+    /** What the gate would say about an intent; creates nothing, so no toast. */
+    previewTicket(intent: OrderIntent) {
+      return query('ticket.preview', { intent });
+    },
+
+    scenario(req: CommandRequest<'risk.scenario'>) {
+      return query('risk.scenario', req);
+    },
+
+    valueAtRisk() {
+      return query('risk.var', {});
+    },
+
+    getRiskLimits() {
+      return query('risk.limits.get', {});
+    },
+
+    setRiskLimits(limits: RiskLimits) {
+      return run('risk.limits.set', { limits }, () => 'Risk limits saved; the gate uses them from now on');
+    },
+
+    /** REDUCING / HALTED → ACTIVE; the engine re-arms the loss limits from the current NAV. */
+    resetTradingState() {
+      return run('risk.reset', {}, (v) => `Account is ${v.state}: loss limits re-armed from the current NAV`);
     },
   };
 }

@@ -1,23 +1,65 @@
 // "New ticket": a manual order intent. It becomes a ticket with pre-trade checks; nothing
-// is sent to a market until the ticket is approved.
-import { useId, useState, type FormEvent } from 'react';
+// is sent to a market until the ticket is approved. While the trader types, a valid intent is
+// previewed (debounced, latest answer wins): the gate's verdict and the what-if Greeks.
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { OrderIntent } from '../../../../shared/domain.js';
+import type { GateVerdict } from '../../../../shared/risk.js';
+import type { Result } from '../../../../shared/api/result.js';
 import { actions } from '../../api/runtime.js';
 import { useCockpit } from '../../stores/app-store.js';
 import { isReady } from '../../stores/cockpit-store.js';
 import { knownSymbols } from '../../stores/selectors.js';
-import { EMPTY_TICKET_FORM, parseTicketForm, type TicketFormValues } from './ticket-form.js';
+import { createDebouncedLatest } from '../../lib/async.js';
+import { parseTicketForm, type TicketFormValues } from './ticket-form.js';
+import { updateTicketDraft, useDraftIntent, useTicketDraft } from './ticket-draft.js';
+import { TicketPreview, type PreviewState } from './TicketPreview.js';
+
+export const PREVIEW_DEBOUNCE_MS = 250;
+
+/** Previews the draft intent again whenever it, the mode, the trading state or the book changes. */
+function useTicketPreview(intent: OrderIntent | null): PreviewState {
+  const [preview, setPreview] = useState<PreviewState>({ status: 'idle' });
+  const mode = useCockpit((s) => s.cockpit?.mode);
+  const tradingState = useCockpit((s) => s.cockpit?.risk.account.state);
+  const positions = useCockpit((s) => s.cockpit?.positions.length);
+  const fills = useCockpit((s) => s.cockpit?.fills.length);
+  const ready = useCockpit(isReady);
+  const previewer = useMemo(
+    () =>
+      createDebouncedLatest<OrderIntent, Result<GateVerdict>>({
+        delayMs: PREVIEW_DEBOUNCE_MS,
+        run: (i) => actions.previewTicket(i),
+        onResult: (result, i) =>
+          setPreview(result.ok ? { status: 'done', intent: i, verdict: result.value } : { status: 'error', intent: i, error: result.error }),
+      }),
+    [],
+  );
+  useEffect(() => () => previewer.cancel(), [previewer]);
+  useEffect(() => {
+    if (!intent || !ready) {
+      previewer.cancel();
+      setPreview({ status: 'idle' });
+      return;
+    }
+    setPreview((p) => ({ status: 'checking', intent, last: p.status === 'done' ? p.verdict : p.status === 'checking' ? p.last : null }));
+    previewer.schedule(intent);
+  }, [intent, ready, mode, tradingState, positions, fills, previewer]);
+  return preview;
+}
 
 export function TicketForm() {
   const listId = useId();
   const symbols = useCockpit(useShallow((s) => knownSymbols(s.cockpit)));
   const ready = useCockpit(isReady);
-  const [values, setValues] = useState<TicketFormValues>(EMPTY_TICKET_FORM);
+  const values = useTicketDraft();
+  const draftIntent = useDraftIntent();
+  const preview = useTicketPreview(draftIntent);
   const [error, setError] = useState<{ field: keyof TicketFormValues; message: string } | null>(null);
   const [sending, setSending] = useState(false);
 
   const set = <K extends keyof TicketFormValues>(key: K, value: TicketFormValues[K]) => {
-    setValues((v) => ({ ...v, [key]: value }));
+    updateTicketDraft({ [key]: value } as Partial<TicketFormValues>);
     if (error?.field === key) setError(null);
   };
 
@@ -32,7 +74,7 @@ export function TicketForm() {
     setSending(true);
     try {
       const result = await actions.createTicket(parsed.intent);
-      if (result.ok) setValues((v) => ({ ...v, qty: '', limitPrice: '' }));
+      if (result.ok) updateTicketDraft({ qty: '', limitPrice: '' });
     } finally {
       setSending(false);
     }
@@ -113,6 +155,7 @@ export function TicketForm() {
           {error.message}
         </p>
       ) : null}
+      <TicketPreview preview={preview} />
     </form>
   );
 }

@@ -1,4 +1,5 @@
-// Tickets: every order intent (manual, hedge, AI, strategy) with its pre-trade checks.
+// Tickets: every order intent (manual, hedge, AI, strategy) with its pre-trade checks (the
+// failing ones first) and its what-if Greeks as the gate saw them at creation.
 // A red ticket cannot be approved; approval is bound to the ticket's content hash.
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -9,6 +10,8 @@ import { engineNow } from '../../stores/cockpit-store.js';
 import { ticketsForDisplay } from '../../stores/selectors.js';
 import { Empty } from '../../components/Panel.js';
 import { formatCountdown, formatInstrument, formatNumber, formatQty, formatTime } from '../../lib/format.js';
+import { sortChecks } from '../risk/risk-view.js';
+import { WhatIfTable } from './WhatIfTable.js';
 
 /** The engine's current time, re-read every second (for expiry countdowns). */
 function useEngineNow(active: boolean): number {
@@ -74,13 +77,21 @@ function TicketCard({ ticket, now }: { ticket: Ticket; now: number }) {
       {ticket.reason ? <div className="ticket-reason">{ticket.reason}</div> : null}
       {ticket.checks.length > 0 ? (
         <ul className="checks">
-          {ticket.checks.map((c, i) => (
+          {sortChecks(ticket.checks).map((c, i) => (
             <li key={`${c.check}-${i}`} className={`check check-${c.level}`} data-testid="ticket-check" data-level={c.level} data-code={c.code}>
               <span className={`check-dot check-${c.level}`} aria-label={c.level} />
               <span className="check-name">{c.check}</span> {c.message}
             </li>
           ))}
         </ul>
+      ) : null}
+      {ticket.whatIf ? (
+        <details className="ticket-whatif" open={pending}>
+          <summary>
+            What-if at creation{ticket.whatIf.riskReducing ? <span className="tag tag-reducing">reduces risk</span> : null}
+          </summary>
+          <WhatIfTable whatIf={ticket.whatIf} testIdPrefix="ticket-whatif" />
+        </details>
       ) : null}
       {pending ? (
         <div className="ticket-actions">

@@ -1,4 +1,5 @@
-// The cockpit: one screen, a grid of panels under the header.
+// The app: the header, then the page chosen in it (see PAGES in stores/navigation.ts) — the
+// cockpit's grid of panels, or the Risk page.
 import { useCockpit } from './stores/app-store.js';
 import { isReady } from './stores/cockpit-store.js';
 import { Header } from './features/header/Header.js';
@@ -14,11 +15,41 @@ import { FillsTable } from './features/orders/FillsTable.js';
 import { Panel } from './components/Panel.js';
 import { Toasts } from './components/Toasts.js';
 import { ConnectionBanner, FatalConnectionScreen } from './components/ConnectionBanner.js';
+import { RiskPage } from './features/risk/RiskPage.js';
+import { usePage, type PageId } from './stores/navigation.js';
+
+function CockpitPage({ stale }: { stale: boolean }) {
+  return (
+    <div className={`grid ${stale ? 'stale' : ''}`} data-testid="cockpit-page">
+      <Watchlist />
+      <PositionsTable />
+      <GreeksSummaryPanel />
+      <EquityChart />
+      <RiskEventsPanel />
+      <Panel title="Order tickets" area="tickets">
+        <TicketForm />
+        <TicketList />
+      </Panel>
+      <OrdersTable />
+      <FillsTable />
+    </div>
+  );
+}
+
+function CurrentPage({ page, stale }: { page: PageId; stale: boolean }) {
+  switch (page) {
+    case 'cockpit':
+      return <CockpitPage stale={stale} />;
+    case 'risk':
+      return <RiskPage stale={stale} />;
+  }
+}
 
 export function App() {
   const ready = useCockpit(isReady);
   const phase = useCockpit((s) => s.connection.phase);
   const hasState = useCockpit((s) => s.cockpit !== null);
+  const page = usePage();
 
   if (phase === 'no-token' || phase === 'token-rejected') {
     return (
@@ -33,19 +64,7 @@ export function App() {
       <Header />
       <ConnectionBanner />
       {hasState ? (
-        <div className={`grid ${phase === 'reconnecting' ? 'stale' : ''}`}>
-          <Watchlist />
-          <PositionsTable />
-          <GreeksSummaryPanel />
-          <EquityChart />
-          <RiskEventsPanel />
-          <Panel title="Order tickets" area="tickets">
-            <TicketForm />
-            <TicketList />
-          </Panel>
-          <OrdersTable />
-          <FillsTable />
-        </div>
+        <CurrentPage page={page} stale={phase === 'reconnecting'} />
       ) : (
         <div className="waiting" aria-busy="true">
           Waiting for the engine's first snapshot…

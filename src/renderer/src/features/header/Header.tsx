@@ -1,9 +1,12 @@
-// The top bar: account figures, broker and clock, the trading-mode switch and the kill switch.
+// The top bar: account figures, broker and clock, the page switch, the account's trading state,
+// the trading-mode switch and the kill switch.
 import { useCockpit } from '../../stores/app-store.js';
 import { Num } from '../../components/Num.js';
 import { formatPercent, formatTime, pnlClass, MISSING } from '../../lib/format.js';
 import { ModeSwitch } from './ModeSwitch.js';
 import { KillSwitchButton } from './KillSwitchButton.js';
+import { PageNav } from './PageNav.js';
+import { TradingStateBadge } from './TradingStateBadge.js';
 
 function AccountFigures() {
   const nav = useCockpit((s) => s.cockpit?.account.nav);
@@ -103,10 +106,12 @@ export function Header() {
       <div className="brand" aria-label="Deltadeck">
         Δ<span>deltadeck</span>
       </div>
+      <PageNav />
       <AccountFigures />
       <BrokerStatus />
       <SessionClock />
       <div className="topbar-spacer" />
+      <TradingStateBadge />
       <ModeSwitch />
       <KillSwitchButton />
     </header>

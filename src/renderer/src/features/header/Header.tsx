@@ -83,7 +83,13 @@ function SessionClock() {
     );
   }
   return (
-    <div className="stat" data-testid="clock" data-session={clock.session} data-simulated={String(clock.simulated)}>
+    <div
+      className="stat stat-session"
+      data-testid="clock"
+      data-session={clock.session}
+      data-simulated={String(clock.simulated)}
+      title={`Session ${clock.sessionDate} · ${clock.session} · ${formatTime(clock.ts, clock.timezone)} ${clock.timezone}${clock.simulated ? ' · simulated clock' : ''}`}
+    >
       <span className="stat-label">Session {clock.sessionDate}</span>{' '}
       <span className="stat-value">
         <span className={`tag tag-session-${clock.session}`}>{clock.session}</span> {formatTime(clock.ts, clock.timezone)}{' '}

@@ -47,7 +47,7 @@ export function TradingStateBadge() {
             title={`${breached} risk limit${breached === 1 ? ' is' : 's are'} over the cap — click for the limit gauges`}
             onClick={() => showPage('risk')}
           >
-            {breached} over limit
+            ⚠ {breached}
           </button>
         ) : null}
       </span>

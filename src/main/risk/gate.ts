@@ -215,7 +215,7 @@ export function evaluateOrder(ctx: GateContext): GateVerdict {
     const fraction = through / mark;
     const tickSlack = Math.max(0.05, quote.ask - quote.bid);
     if (fraction > limits.order.fatFingerRedPct && through > tickSlack) {
-      add('price', 'red', 'PRICE_FAR_FROM_MARKET', `Limit ${money(intent.limitPrice)} is ${pct(fraction)} through the market (${money(reference)}), over the ${pct(limits.order.fatFingerRedPct, 0)} fat-finger limit.`);
+      add('price', 'red', 'PRICE_FAR_FROM_MARKET', `Limit ${money(intent.limitPrice)} is ${pct(fraction)} through the market (${money(reference)}), over the ${pct(limits.order.fatFingerRedPct, 0)} fat-finger limit: looks like a typo.`);
     } else if (fraction > limits.order.fatFingerAmberPct && through > tickSlack) {
       add('price', 'amber', 'PRICE_THROUGH_MARKET', `Limit ${money(intent.limitPrice)} is ${pct(fraction)} through the market (${money(reference)}).`);
     } else if (intent.limitPrice > mark * 3 || intent.limitPrice < mark / 3) {

@@ -9,6 +9,7 @@ import { CockpitError } from '../../shared/api/result.js';
 import type { AccountRiskRow, RiskRepository } from '../store/risk-repository.js';
 import type { Valuation } from './exposure.js';
 import { tierOf } from './gate.js';
+import { displayName } from '../../shared/instruments.js';
 import { estimateBeta } from './var.js';
 
 export interface RiskManagerHooks {
@@ -113,7 +114,7 @@ export class RiskManager {
   /** Kill switch: nothing passes until the user resets. */
   halt(reason: string): void {
     if (this.row.state === 'HALTED') return;
-    this.setState('HALTED', `${reason}. Reset on the Risk page to trade again.`);
+    this.setState('HALTED', `${reason.charAt(0).toUpperCase()}${reason.slice(1)}. Reset on the Risk page to trade again.`);
     this.hooks.riskEvent('critical', 'TRADING_STATE', `Account HALTED: ${reason}.`, null);
   }
 
@@ -193,7 +194,7 @@ export class RiskManager {
     }
     for (const pos of v.positions) {
       const tier = tierOf(L, pos.instrument.underlying);
-      push(`position.${pos.symbol}`, `${pos.symbol} position (tier ${tier})`, 'tier', Math.abs(pos.marketValue) / nav, L.tiers[tier].maxPositionPctNav, 'pctNav');
+      push(`position.${pos.symbol}`, `${displayName(pos.instrument)} position (tier ${tier})`, 'tier', Math.abs(pos.marketValue) / nav, L.tiers[tier].maxPositionPctNav, 'pctNav');
     }
     return out;
   }

@@ -119,7 +119,7 @@ export class TigerRestClient {
       if (status === 429) throw mapTigerError(5, 'rate limit error', context);
       throw new BrokerError('BAD_RESPONSE', `Tiger sent a reply Deltadeck cannot read while ${tigerAction(method)} (HTTP ${status}).`, `Tiger ${method}: HTTP ${status} ${body.slice(0, 200)}`);
     }
-    const code = typeof envelope.code === 'number' ? envelope.code : Number(envelope.code);
+    const code = typeof envelope.code === 'number' ? envelope.code : typeof envelope.code === 'string' && /^-?\d+$/.test(envelope.code) ? Number(envelope.code) : NaN;
     const hasSign = typeof envelope.sign === 'string' && envelope.sign !== '';
     const signatureOk = hasSign && rsaVerify(this.tigerKey, timestamp, envelope.sign as string);
     if (hasSign && !signatureOk) throw badSignature(method);

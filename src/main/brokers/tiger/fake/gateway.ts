@@ -26,7 +26,9 @@ export type FakeFault =
   | { kind: 'delay'; ms: number }
   | { kind: 'error'; code: number; message: string; httpStatus?: number }
   | { kind: 'rate-limit' }
-  | { kind: 'bad-signature' };
+  | { kind: 'bad-signature' }
+  /** An HTML error page from a proxy instead of Tiger's JSON. */
+  | { kind: 'garbage'; httpStatus: number };
 
 export interface FakeTigerGatewayOptions {
   tigerId?: string;
@@ -194,6 +196,10 @@ export class FakeTigerGateway {
     if (fault?.kind === 'drop-before') return void req.socket.destroy();
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (fault?.kind === 'error') return this.reply(res, fault.code, fault.message, null, timestamp, fault.httpStatus);
+    if (fault?.kind === 'garbage') {
+      res.writeHead(fault.httpStatus, { 'Content-Type': 'text/html' });
+      return void res.end(`<html><body>${fault.httpStatus} Bad Gateway</body></html>`);
+    }
     if (fault?.kind === 'rate-limit') {
       return this.reply(res, 5, `rate limit error(current limiting interface:${method}, up to ${tigerRateLimit(method)} times per minute)`, null, timestamp, 429);
     }

@@ -55,7 +55,9 @@ describe('RSA keys and signatures', () => {
 
   it('refuses an unreadable or non-RSA key with a clear AUTH_FAILED and no key material in the message', () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    for (const bad of ['', 'not a key', pkcs1.replace(/[A-Za-z]{10}\n/, 'xxxx\n'), ec]) {
+    const lines = pkcs1.trim().split('\n');
+    const truncated = [...lines.slice(0, 5), lines.at(-1)!].join('\n'); // header, four body lines, footer
+    for (const bad of ['', 'not a key', truncated, ec]) {
       const error = (() => {
         try {
           loadPrivateKey(bad);

@@ -420,7 +420,8 @@ export class TigerConnection implements BrokerConnection {
         options.length > 0 ? this.push.subscribe(DataType.Option, options.map(toTigerIdentifier)) : undefined,
       ]);
     } catch (e) {
-      throw new BrokerError('NO_QUOTE_RIGHT', `Tiger refused the quote subscription for ${symbols.join(', ')}: ${(e as Error).message}`);
+      for (const s of symbols) this.subscribed.delete(s);
+      throw new BrokerError('NO_QUOTE_RIGHT', `Tiger refused the quote subscription for ${symbols.join(', ')}: ${(e as Error).message}.`, (e as Error).message);
     }
   }
 

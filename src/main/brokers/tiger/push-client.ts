@@ -137,7 +137,14 @@ export class TigerPushClient extends EventEmitter<TigerPushEvents> {
     for (const s of fresh) set.add(s);
     this.quoteSubs.set(dataType, set);
     if (fresh.length > 0 && this.stateValue === 'connected') {
-      await this.sendSubscribe({ command: Command.SUBSCRIBE, id: this.nextId++, subscribe: { dataType, symbols: fresh.join(',') } });
+      try {
+        await this.sendSubscribe({ command: Command.SUBSCRIBE, id: this.nextId++, subscribe: { dataType, symbols: fresh.join(',') } });
+      } catch (e) {
+        // Dropped before the ack: the subscription is held and goes out again on reconnect.
+        if (this.stateValue !== 'connected') return;
+        for (const s of fresh) set.delete(s);
+        throw e;
+      }
     }
   }
 
@@ -156,7 +163,13 @@ export class TigerPushClient extends EventEmitter<TigerPushEvents> {
     if (this.accountSubs.has(key)) return;
     this.accountSubs.add(key);
     if (this.stateValue === 'connected') {
-      await this.sendSubscribe({ command: Command.SUBSCRIBE, id: this.nextId++, subscribe: { dataType, account } });
+      try {
+        await this.sendSubscribe({ command: Command.SUBSCRIBE, id: this.nextId++, subscribe: { dataType, account } });
+      } catch (e) {
+        if (this.stateValue !== 'connected') return;
+        this.accountSubs.delete(key);
+        throw e;
+      }
     }
   }
 

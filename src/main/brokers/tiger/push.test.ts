@@ -67,6 +67,15 @@ describe('quote pushes', () => {
     expect(log.of('quote').length).toBe(count);
   });
 
+  it("reports a refused subscription (Tiger's symbol quota) as NO_QUOTE_RIGHT, and a later subscribe can succeed", async () => {
+    h.gateway.push.faults.refuseQuoteSubscriptions = true;
+    await expect(tiger.subscribeQuotes(['NVDA'])).rejects.toMatchObject({ code: 'NO_QUOTE_RIGHT', message: expect.stringMatching(/only subscribe to 0 symbols/) });
+    h.gateway.push.faults.refuseQuoteSubscriptions = false;
+    await tiger.subscribeQuotes(['NVDA']);
+    h.gateway.market.setQuote('NVDA', { last: 141 });
+    await log.waitFor('quote', (e) => e.quote.symbol === 'NVDA' && e.quote.last === 141);
+  });
+
   it('refuses to subscribe to a malformed symbol before sending anything', async () => {
     await expect(tiger.subscribeQuotes(['AAPL', 'not a symbol'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });

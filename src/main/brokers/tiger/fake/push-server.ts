@@ -28,6 +28,8 @@ export interface PushFaults {
   frozen: boolean;
   /** Refuse logins as if the signature were wrong. */
   rejectLogin: boolean;
+  /** Refuse quote subscriptions as Tiger does when the account's symbol quota is used up. */
+  refuseQuoteSubscriptions: boolean;
 }
 
 export interface FakePushServerOptions {
@@ -38,7 +40,7 @@ export interface FakePushServerOptions {
 }
 
 export class FakePushServer {
-  readonly faults: PushFaults = { duplicate: false, reorder: false, reorderWindowMs: 30, frozen: false, rejectLogin: false };
+  readonly faults: PushFaults = { duplicate: false, reorder: false, reorderWindowMs: 30, frozen: false, rejectLogin: false, refuseQuoteSubscriptions: false };
   /** Counters for tests: logins accepted, subscriptions acknowledged, heartbeats answered. */
   readonly stats = { logins: 0, subscribes: 0, heartbeats: 0, pushes: 0 };
   private readonly sessions = new Set<Session>();
@@ -168,6 +170,10 @@ export class FakePushServer {
           if (subscribing) session.accounts.add(key);
           else session.accounts.delete(key);
         } else {
+          if (subscribing && this.faults.refuseQuoteSubscriptions) {
+            socket.write(encodeResponse({ command: Command.MESSAGE, id: request.id, code: ResponseCode.ERROR_END, msg: 'According to your user level, you can only subscribe to 0 symbols' }));
+            return;
+          }
           const set = session.quotes.get(sub.dataType) ?? new Set<string>();
           for (const s of (sub.symbols ?? '').split(',').filter(Boolean)) {
             if (subscribing) set.add(s);

@@ -537,18 +537,15 @@ export class TigerConnection implements BrokerConnection {
   }
 
   private onOrderPush(o: OrderStatusMessage): void {
-    const order = this.orderFromRecord(
-      {
-        ...o,
-        totalQuantity: o.totalQuantity ?? 0,
-        filledQuantity: o.filledQuantity ?? 0,
-        stopPrice: o.stopPrice,
-        auxPrice: o.stopPrice,
-        reason: o.errorMsg,
-        updateTime: o.timestamp,
-      },
-      o.account,
-    );
+    // proto3 leaves zero quantities off the wire; the push's stopPrice is the REST replies' auxPrice.
+    const order = this.orderFromRecord({
+      ...o,
+      totalQuantity: o.totalQuantity ?? 0,
+      filledQuantity: o.filledQuantity ?? 0,
+      auxPrice: o.stopPrice,
+      reason: o.errorMsg,
+      updateTime: o.timestamp,
+    });
     if (!order || !this.tracker.acceptOrder(order)) return;
     this.emit({ type: 'order', accountId: o.account, order });
   }
@@ -638,10 +635,10 @@ export class TigerConnection implements BrokerConnection {
     const record = this.byTigerId.get(`${accountId}|${num(item.orderId, NaN)}`);
     const id = idString(item.id);
     if (record && id && !record.brokerOrderId) this.confirm(record, { brokerOrderId: id });
-    return this.orderFromRecord(item, accountId);
+    return this.orderFromRecord(item);
   }
 
-  private orderFromRecord(item: Rec, _accountId: string): VenueOrder | undefined {
+  private orderFromRecord(item: Rec): VenueOrder | undefined {
     const brokerOrderId = idString(item.id);
     const symbol = fromTigerContract(item);
     const side = tigerSide(item.action);

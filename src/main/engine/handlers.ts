@@ -22,5 +22,14 @@ export function createHandlers(engine: Engine): Handlers {
     'equity.history': (req) => engine.equityHistory(req.sinceTs ?? 0, req.maxPoints ?? 5_000),
     'fills.list': (req) => engine.fills(req.limit ?? 500),
     'riskEvents.list': (req) => engine.riskEvents(req.limit ?? 300),
+    'backtest.sources': () => engine.backtests.sources(),
+    'backtest.strategies': () => engine.backtests.strategies(),
+    'backtest.start': (req) => engine.backtests.start(req),
+    'backtest.sweep': (req) => engine.backtests.sweep(req),
+    'backtest.job': (req) => engine.backtests.job(req.jobId),
+    'backtest.runs': (req) => engine.backtests.runs(req.limit ?? 200),
+    'backtest.run': (req) => engine.backtests.run(req.runId),
+    'backtest.delete': (req) => engine.backtests.deleteRun(req.runId),
+    'backtest.export': (req) => engine.backtests.exportCsv(req.runId, req.kind),
   };
 }

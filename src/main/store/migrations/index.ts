@@ -1,7 +1,9 @@
 // Numbered migrations, applied in order inside one transaction each. Append only:
 // never edit a migration that has shipped; add the next number instead.
 import { sql as m001 } from './001_initial.js';
+import { sql as m002 } from './002_backtest.js';
 
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'initial', sql: m001 },
+  { version: 2, name: 'backtest', sql: m002 },
 ];

@@ -30,6 +30,8 @@ interface MyOrder {
   symbol: string;
   orderId: string | null;
   done: boolean;
+  /** Cancel asked for after approval but before the order reached this runner. */
+  cancelRequested: boolean;
 }
 
 const CLOSED_TICKET: ReadonlySet<Ticket['status']> = new Set(['rejected', 'expired', 'cancelled']);
@@ -104,7 +106,7 @@ export class LiveStrategyRunner implements StrategyContext {
     } catch (error) {
       return refuse((error as Error).message);
     }
-    this.mine.set(ticket.id, { ticketId: ticket.id, symbol: ticket.intent.symbol, orderId: null, done: false });
+    this.mine.set(ticket.id, { ticketId: ticket.id, symbol: ticket.intent.symbol, orderId: null, done: false, cancelRequested: false });
     return ticket.id;
   }
 
@@ -112,8 +114,24 @@ export class LiveStrategyRunner implements StrategyContext {
   cancel(id: string): void {
     const order = this.mine.get(id);
     if (!order || order.done) return;
-    if (order.orderId) this.engine.cancelOrder(order.orderId);
-    else this.engine.rejectTicket(order.ticketId, 'cancelled by the strategy');
+    if (order.orderId) {
+      this.cancelWorking(order.orderId);
+      return;
+    }
+    try {
+      this.engine.rejectTicket(order.ticketId, 'cancelled by the strategy');
+    } catch {
+      // Approved in the meantime: its order is cancelled as soon as this runner hears of it.
+      order.cancelRequested = true;
+    }
+  }
+
+  private cancelWorking(orderId: string): void {
+    try {
+      this.engine.cancelOrder(orderId);
+    } catch {
+      // Already filled or closed: the fill or the closure arrives on the state stream.
+    }
   }
 
   // ── the engine's state stream ──────────────────────────────────────────────
@@ -162,8 +180,10 @@ export class LiveStrategyRunner implements StrategyContext {
   }
 
   private link(order: MyOrder, orderId: string): void {
+    if (order.orderId === orderId) return;
     order.orderId = orderId;
     this.byOrderId.set(orderId, order);
+    if (order.cancelRequested) this.cancelWorking(orderId);
   }
 
   private close(order: MyOrder, status: OrderClosed['status'], reason: string): void {

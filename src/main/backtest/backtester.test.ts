@@ -25,7 +25,7 @@ const BARS = [
 function run(script: Record<number, ScriptStep[]>, config = cfg(), bars = handBars(BARS)) {
   const strategy = new ScriptedStrategy(script);
   const outcome = runBacktest(bars, strategy, config);
-  return { ...outcome, seen: strategy.seen, fillList: outcome.fills.toArray() };
+  return { ...outcome, seen: strategy.seen, fillList: outcome.fills.toArray(), trades: outcome.trades.toArray() };
 }
 
 const buy = (qty: number, type: OrderRequest['type'] = 'MARKET', price?: number): ScriptStep => ({ side: 'BUY', qty, type, price });
@@ -172,6 +172,25 @@ describe('fill rules', () => {
   });
 });
 
+describe('the equity curve', () => {
+  it('is thinned evenly to a bounded number of points, keeping the first and the last bar', () => {
+    const rows = Array.from({ length: 1_001 }, (_, i) => [100 + i, 101 + i, 99 + i, 100 + i] as const);
+    const r = runBacktest(handBars(rows), new ScriptedStrategy({ 0: [buy(1)] }), cfg(), { maxEquityPoints: 10 });
+    const times = r.equity.map(([t]) => (t - day(0)) / DAY_MS);
+    expect(times.length).toBeLessThanOrEqual(11);
+    expect(times[0]).toBe(0);
+    expect(times.at(-1)).toBe(1_000);
+    const gaps = new Set(times.slice(1, -1).map((t, i) => t - times[i]!));
+    expect(gaps.size).toBe(1);
+    // Each point is the equity of its bar: cash plus one share at that bar's close, and buy-and-hold.
+    for (const [t, equity, hold] of r.equity) {
+      const i = (t - day(0)) / DAY_MS;
+      expect(equity).toBe(i === 0 ? 100_000 : 100_000 - 101 + (100 + i));
+      expect(hold).toBeCloseTo((100_000 / 100) * (100 + i), 6);
+    }
+  });
+});
+
 describe('commission models', () => {
   it('percent of traded value, per share, per contract, each with a minimum per fill', () => {
     expect(commission({ kind: 'none' }, 10, 50, 1)).toBe(0);
@@ -301,7 +320,7 @@ describe('sma-cross on real bars, against an independent reading of its rules', 
     expect(result.finalCash).toBeCloseTo(cash, 8);
     expect(result.finalValue).toBeCloseTo(cash + position * close.at(-1)!, 8);
     // Accounting identity: every trade's net P&L adds up to the change in value.
-    const pnl = result.trades.reduce((s, t) => s + t.pnl, 0);
+    const pnl = result.trades.toArray().reduce((s, t) => s + t.pnl, 0);
     expect(pnl).toBeCloseTo(result.finalValue - 100_000, 8);
   });
 });

@@ -6,11 +6,12 @@
 // (2) the strategy sees bar t (and any fills first, through onFill); orders it sends now are first
 // eligible on bar t+1, so it can never act on a bar it has not seen; (3) the account is marked at
 // the close. The hot loop reads typed arrays and refills one bar object: no allocation per bar.
-import type { BacktestConfig, BacktestFill, BacktestMetrics, BacktestTrade, EquitySample } from '../../shared/backtest.js';
+import type { BacktestConfig, BacktestMetrics, EquitySample } from '../../shared/backtest.js';
 import { formatBarTime } from '../../shared/backtest.js';
 import type { Side } from '../../shared/domain.js';
 import { DAY_MS, type BarSource } from './bars.js';
 import { commission, priceLimits, slipped } from './costs.js';
+import { FillLog, TradeLog } from './logs.js';
 import { EquityStats, tradeStats } from './metrics.js';
 import type { OrderClosed, OrderRequest, Strategy, StrategyBar, StrategyContext, StrategyFill, StrategyOrderType } from './strategy.js';
 
@@ -37,7 +38,7 @@ export interface BacktestOutcome {
   benchmark: BacktestMetrics;
   equity: EquitySample[];
   fills: FillLog;
-  trades: BacktestTrade[];
+  trades: TradeLog;
   notes: string[];
 }
 
@@ -57,48 +58,6 @@ interface SimOrder {
   done: boolean;
 }
 
-/** Fills kept column by column: compact, and no object per fill until asked for. */
-export class FillLog {
-  length = 0;
-  private time = new Float64Array(256);
-  private price = new Float64Array(256);
-  private qty = new Float64Array(256);
-  private fee = new Float64Array(256);
-  private buy = new Uint8Array(256);
-
-  push(time: number, buy: boolean, qty: number, price: number, fee: number): void {
-    if (this.length === this.time.length) this.grow();
-    const i = this.length++;
-    this.time[i] = time;
-    this.buy[i] = buy ? 1 : 0;
-    this.qty[i] = qty;
-    this.price[i] = price;
-    this.fee[i] = fee;
-  }
-
-  private grow(): void {
-    const n = this.time.length * 2;
-    const widen = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.time = widen(this.time, (k) => new Float64Array(k));
-    this.price = widen(this.price, (k) => new Float64Array(k));
-    this.qty = widen(this.qty, (k) => new Float64Array(k));
-    this.fee = widen(this.fee, (k) => new Float64Array(k));
-    this.buy = widen(this.buy, (k) => new Uint8Array(k));
-  }
-
-  toArray(): BacktestFill[] {
-    const out: BacktestFill[] = new Array(this.length);
-    for (let i = 0; i < this.length; i++) {
-      out[i] = { time: this.time[i]!, side: this.buy[i] ? 'BUY' : 'SELL', qty: this.qty[i]!, price: this.price[i]!, commission: this.fee[i]! };
-    }
-    return out;
-  }
-}
-
 /** Keeps every k-th point, doubling k when full: a bounded, evenly thinned equity curve. */
 class EquityCurve {
   private readonly t: Float64Array;
@@ -106,12 +65,16 @@ class EquityCurve {
   private readonly b: Float64Array;
   private n = 0;
   private stride = 1;
-  private seen = 0;
+  /** Points to skip before the next one is kept. */
+  private skip = 0;
   private lastT = Number.NaN;
   private lastE = Number.NaN;
   private lastB = Number.NaN;
+  private readonly cap: number;
 
-  constructor(private readonly cap: number) {
+  constructor(capacity: number) {
+    const cap = Math.max(2, capacity - (capacity % 2));
+    this.cap = cap;
     this.t = new Float64Array(cap);
     this.e = new Float64Array(cap);
     this.b = new Float64Array(cap);
@@ -121,7 +84,12 @@ class EquityCurve {
     this.lastT = time;
     this.lastE = equity;
     this.lastB = bench;
-    if (this.seen++ % this.stride !== 0) return;
+    if (this.skip > 0) {
+      this.skip--;
+      return;
+    }
+    // Kept points sit at every `stride`-th bar. When full, keep every other one and double the
+    // stride: with an even capacity the current bar is on the new grid too.
     if (this.n === this.cap) {
       let w = 0;
       for (let r = 0; r < this.n; r += 2, w++) {
@@ -131,8 +99,8 @@ class EquityCurve {
       }
       this.n = w;
       this.stride *= 2;
-      if ((this.seen - 1) % this.stride !== 0) return;
     }
+    this.skip = this.stride - 1;
     this.t[this.n] = time;
     this.e[this.n] = equity;
     this.b[this.n++] = bench;
@@ -141,7 +109,7 @@ class EquityCurve {
   samples(): EquitySample[] {
     const out: EquitySample[] = [];
     for (let i = 0; i < this.n; i++) out.push([this.t[i]!, this.e[i]!, this.b[i]!]);
-    if (this.seen > 0 && out.at(-1)?.[0] !== this.lastT) out.push([this.lastT, this.lastE, this.lastB]);
+    if (this.lastT === this.lastT && out.at(-1)?.[0] !== this.lastT) out.push([this.lastT, this.lastE, this.lastB]);
     return out;
   }
 }
@@ -154,8 +122,9 @@ class Simulator implements StrategyContext {
   time = Number.NaN;
   openCount = 0;
   readonly working: SimOrder[] = [];
+  private readonly spare: SimOrder[] = [];
   readonly fills = new FillLog();
-  readonly trades: BacktestTrade[] = [];
+  readonly trades = new TradeLog();
   readonly notes: string[] = [];
   commissions = 0;
   private droppedNotes = 0;
@@ -207,37 +176,39 @@ class Simulator implements StrategyContext {
   }
 
   submit(order: OrderRequest): string | null {
-    const refuse = (reason: string) => {
-      this.note(`${this.when()} ${order.side} ${order.qty} ${order.symbol} refused: ${reason}`);
-      this.strategy.onOrderClosed?.({ orderId: null, symbol: order.symbol, status: 'rejected', reason }, this);
-      return null;
-    };
-    if (order.symbol !== this.symbol) return refuse(`this backtest has data for ${this.symbol} only`);
-    if (!(order.qty > 0) || !Number.isFinite(order.qty)) return refuse(`quantity must be positive (got ${order.qty})`);
+    if (order.symbol !== this.symbol) return this.refuse(order, `this backtest has data for ${this.symbol} only`);
+    if (!(order.qty > 0) || !Number.isFinite(order.qty)) return this.refuse(order, `quantity must be positive (got ${order.qty})`);
     const priced = order.type !== 'MARKET';
     if (priced && !(order.price !== undefined && order.price > 0 && Number.isFinite(order.price))) {
-      return refuse(`a ${order.type} order needs a positive price`);
+      return this.refuse(order, `a ${order.type} order needs a positive price`);
     }
     const a = this.config.aShare;
     if (a) {
-      if (order.side === 'BUY' && order.qty % a.lotSize !== 0) return refuse(`A-shares are bought in lots of ${a.lotSize}`);
+      if (order.side === 'BUY' && order.qty % a.lotSize !== 0) return this.refuse(order, `A-shares are bought in lots of ${a.lotSize}`);
       if (order.side === 'SELL' && order.qty % a.lotSize !== 0 && order.qty !== this.qty) {
-        return refuse(`A-shares are sold in lots of ${a.lotSize}, or the whole odd remainder`);
+        return this.refuse(order, `A-shares are sold in lots of ${a.lotSize}, or the whole odd remainder`);
       }
     }
     const id = `B${this.nextId++}`;
-    this.working.push({
-      id,
-      side: order.side,
-      buy: order.side === 'BUY',
-      qty: order.qty,
-      type: order.type,
-      price: priced ? order.price! : Number.NaN,
-      sentAt: this.barIndex,
-      done: false,
-    });
+    // Order objects are recycled once done: no allocation per order in a long run.
+    const sim = this.spare.pop() ?? { id, side: order.side, buy: false, qty: 0, type: order.type, price: 0, sentAt: 0, done: false };
+    sim.id = id;
+    sim.side = order.side;
+    sim.buy = order.side === 'BUY';
+    sim.qty = order.qty;
+    sim.type = order.type;
+    sim.price = priced ? order.price! : Number.NaN;
+    sim.sentAt = this.barIndex;
+    sim.done = false;
+    this.working.push(sim);
     this.openCount++;
     return id;
+  }
+
+  private refuse(order: OrderRequest, reason: string): null {
+    this.note(`${this.when()} ${order.side} ${order.qty} ${order.symbol} refused: ${reason}`);
+    this.strategy.onOrderClosed?.({ orderId: null, symbol: order.symbol, status: 'rejected', reason }, this);
+    return null;
   }
 
   cancel(orderId: string): void {
@@ -267,11 +238,15 @@ class Simulator implements StrategyContext {
     let w = 0;
     for (let k = 0; k < n; k++) {
       const order = list[k]!;
-      if (order.done) continue;
-      if (order.sentAt >= this.barIndex || !this.tryFill(order, open, high, low)) list[w++] = order;
+      if (!order.done && (order.sentAt >= this.barIndex || !this.tryFill(order, open, high, low))) list[w++] = order;
+      else this.spare.push(order);
     }
     // Orders sent from onFill during this loop.
-    for (let k = n; k < list.length; k++) if (!list[k]!.done) list[w++] = list[k]!;
+    for (let k = n; k < list.length; k++) {
+      const order = list[k]!;
+      if (!order.done) list[w++] = order;
+      else this.spare.push(order);
+    }
     list.length = w;
   }
 
@@ -487,7 +462,7 @@ export function runBacktest(source: BarSource, strategy: Strategy, config: Backt
     finalValue,
     finalCash: sim.cashBalance,
     position: sim.qty,
-    metrics: { ...stats.finish(), ...tradeStats(sim.trades), commissions: sim.commissions },
+    metrics: { ...stats.finish(), ...tradeStats(sim.trades.outcomes()), commissions: sim.commissions },
     benchmark: { ...bench.finish(), trades: 0, winRate: null, profitFactor: null, expectancy: null, commissions: 0 },
     equity: curve.samples(),
     fills: sim.fills,

@@ -122,7 +122,7 @@ export class EquityStats {
 }
 
 /** Win rate, profit factor and expectancy over closed trades (net of commissions). */
-export function tradeStats(trades: readonly BacktestTrade[]): Pick<BacktestMetrics, 'trades' | 'winRate' | 'profitFactor' | 'expectancy'> {
+export function tradeStats(trades: Iterable<Pick<BacktestTrade, 'pnl' | 'open'>>): Pick<BacktestMetrics, 'trades' | 'winRate' | 'profitFactor' | 'expectancy'> {
   let n = 0;
   let wins = 0;
   let grossProfit = 0;

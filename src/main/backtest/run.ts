@@ -60,7 +60,7 @@ export function executeRun(spec: RunSpec, source: BarSource, onProgress?: (fract
     metrics: outcome.metrics,
     benchmark: outcome.benchmark,
     equity: outcome.equity,
-    trades: outcome.trades,
+    trades: outcome.trades.toArray(),
     fills: outcome.fills.toArray(),
     notes: outcome.notes,
   };

@@ -6,6 +6,7 @@ import type { Side } from '../../shared/domain.js';
 
 export type StrategyOrderType = 'MARKET' | 'LIMIT' | 'STOP';
 
+/** `submit` copies the request: a strategy may reuse one object for all its orders. */
 export interface OrderRequest {
   symbol: string;
   side: Side;

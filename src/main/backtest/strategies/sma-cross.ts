@@ -2,13 +2,15 @@
 // crosses below; no new order while one is pending. A cross is judged against the last bar on
 // which close and SMA differed, so touching the average without crossing is not a signal.
 import { Sma } from '../indicators.js';
-import type { Strategy, StrategyBar, StrategyContext } from '../strategy.js';
+import type { OrderRequest, Strategy, StrategyBar, StrategyContext } from '../strategy.js';
 
 export class SmaCross implements Strategy {
   readonly name = 'sma-cross';
   private readonly sma: Sma;
   /** close − SMA on the last bar where they differed (NaN before the SMA is ready). */
   private lastDiff = Number.NaN;
+  /** Reused for every order: `submit` copies what it needs. */
+  private readonly order: OrderRequest = { symbol: '', side: 'BUY', qty: 0, type: 'MARKET' };
 
   constructor(
     period: number,
@@ -26,16 +28,18 @@ export class SmaCross implements Strategy {
     if (before !== before) return;
     if (ctx.openOrders(bar.symbol) > 0) return;
     const position = ctx.position(bar.symbol);
+    const order = this.order;
     if (position === 0) {
-      if (before < 0 && diff > 0) ctx.submit({ symbol: bar.symbol, side: 'BUY', qty: this.size, type: 'MARKET', reason: 'close crossed above its SMA' });
+      if (!(before < 0 && diff > 0)) return;
+      order.side = 'BUY';
+      order.qty = this.size;
+      order.reason = 'close crossed above its SMA';
     } else if (position > 0 ? before > 0 && diff < 0 : before < 0 && diff > 0) {
-      ctx.submit({
-        symbol: bar.symbol,
-        side: position > 0 ? 'SELL' : 'BUY',
-        qty: Math.abs(position),
-        type: 'MARKET',
-        reason: 'close crossed back through its SMA',
-      });
-    }
+      order.side = position > 0 ? 'SELL' : 'BUY';
+      order.qty = Math.abs(position);
+      order.reason = 'close crossed back through its SMA';
+    } else return;
+    order.symbol = bar.symbol;
+    ctx.submit(order);
   }
 }

@@ -77,7 +77,7 @@ describe('backtests over the Cockpit API', () => {
     });
     expect(await client.call('backtest.start', { data: sample, strategy: 'sma-cross', params: { period: 0 }, config })).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_REQUEST', message: 'Sma-cross period must be from 1 to 10000 (got 0).' },
+      error: { code: 'INVALID_REQUEST', message: 'sma-cross: period must be from 1 to 10000 (got 0).' },
     });
     expect(await client.call('backtest.start', { data: sample, strategy: 'sma-cross', params: {}, config: { cash: -5 } })).toMatchObject({
       ok: false,

@@ -160,7 +160,7 @@ export class BacktestService {
     try {
       params = resolveParams(request.strategy, request.params);
     } catch (error) {
-      if (error instanceof StrategyParamError) throw new CockpitError('INVALID_REQUEST', `${capitalize(error.message)}.`);
+      if (error instanceof StrategyParamError) throw new CockpitError('INVALID_REQUEST', `${error.message}.`);
       throw error;
     }
     return { data, dataLabel, params };
@@ -255,8 +255,4 @@ export class BacktestService {
 
 function newId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

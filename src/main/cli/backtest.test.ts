@@ -76,7 +76,7 @@ describe('deltadeck backtest', () => {
     const cases: [string[], RegExp][] = [
       [['--data', join(tmp.dir, 'missing.csv'), '--strategy', 'sma-cross', '--cash', '1000', '--size', '1'], /missing\.csv: no such file/],
       [['--data', bad, '--strategy', 'sma-cross', '--cash', '1000', '--size', '1'], /bad\.csv:3: Close "abc" is not a number/],
-      [['--data', ORCL, '--strategy', 'nope', '--cash', '1000', '--size', '1'], /unknown strategy "nope"/],
+      [['--data', ORCL, '--strategy', 'nope', '--cash', '1000', '--size', '1'], /Unknown strategy "nope"/],
       [['--data', ORCL, '--strategy', 'sma-cross', '--param', 'period=abc', '--cash', '1000', '--size', '1'], /period must be a number/],
       [['--data', ORCL, '--strategy', 'sma-cross', '--param', 'speed=3', '--cash', '1000', '--size', '1'], /has no parameter "speed"/],
       [['--data', ORCL, '--strategy', 'sma-cross', '--cash', 'lots', '--size', '1'], /--cash must be a positive number/],

@@ -71,7 +71,7 @@ export function listStrategies(): StrategyInfo[] {
 
 function definition(name: string): Definition {
   const def = BY_NAME.get(name);
-  if (!def) throw new StrategyParamError(`unknown strategy "${name}"; choose one of ${[...BY_NAME.keys()].join(', ')}`);
+  if (!def) throw new StrategyParamError(`Unknown strategy "${name}"; choose one of ${[...BY_NAME.keys()].join(', ')}`);
   return def;
 }
 
@@ -85,8 +85,8 @@ export function resolveParams(name: string, given: StrategyParams): Record<strin
   const out: Record<string, number> = {};
   for (const p of def.info.params) {
     const value = given[p.key] ?? p.default;
-    if (!Number.isFinite(value) || value < p.min || value > p.max) throw new StrategyParamError(`${name} ${p.key} must be from ${p.min} to ${p.max} (got ${value})`);
-    if (p.integer && !Number.isInteger(value)) throw new StrategyParamError(`${name} ${p.key} must be a whole number (got ${value})`);
+    if (!Number.isFinite(value) || value < p.min || value > p.max) throw new StrategyParamError(`${name}: ${p.key} must be from ${p.min} to ${p.max} (got ${value})`);
+    if (p.integer && !Number.isInteger(value)) throw new StrategyParamError(`${name}: ${p.key} must be a whole number (got ${value})`);
     out[p.key] = value;
   }
   return out;

@@ -74,9 +74,9 @@ describe('built-in strategies', () => {
   it('fills in defaults and refuses unknown, out-of-range or fractional parameters', () => {
     expect(resolveParams('sma-cross', { period: 5 })).toEqual({ period: 5, size: 100 });
     expect(() => resolveParams('sma-cross', { perod: 5 })).toThrow(/no parameter "perod"; its parameters are period, size/);
-    expect(() => resolveParams('sma-cross', { period: 0 })).toThrow(/period must be from 1 to 10000 \(got 0\)/);
+    expect(() => resolveParams('sma-cross', { period: 0 })).toThrow(/^sma-cross: period must be from 1 to 10000 \(got 0\)$/);
     expect(() => resolveParams('rsi-reversion', { period: 14.5 })).toThrow(/whole number/);
-    expect(() => createStrategy('nope')).toThrow(/unknown strategy "nope"; choose one of sma-cross, rsi-reversion, donchian-breakout/);
+    expect(() => createStrategy('nope')).toThrow(/^Unknown strategy "nope"; choose one of sma-cross, rsi-reversion, donchian-breakout$/);
   });
 
   it('rsi-reversion buys below oversold and exits above the exit level, by Wilder RSI', () => {

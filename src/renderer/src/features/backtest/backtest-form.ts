@@ -1,6 +1,6 @@
 // The backtest form's values (as typed) and their parsing into a BacktestRequest or a sweep
 // grid, with the field to point at when something is wrong. Pure: tested without a DOM.
-import type { BacktestRequest, StrategyInfo, SweepRequest } from '../../../../shared/backtest.js';
+import type { BacktestRequest, StrategyInfo } from '../../../../shared/backtest.js';
 
 export const SIM_DATA = 'sim';
 
@@ -142,8 +142,4 @@ export function parseSweepGrid(text: string, info: StrategyInfo): Parsed<Record<
   const combos = Object.values(grid).reduce((n, v) => n * v.length, 1);
   if (combos > 2_000) return fail('sweep', `${combos} combinations; at most 2,000.`);
   return { ok: true, value: grid };
-}
-
-export function sweepRequest(request: BacktestRequest, grid: Record<string, number[]>): SweepRequest {
-  return { ...request, grid };
 }

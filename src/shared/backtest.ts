@@ -228,8 +228,6 @@ export type BacktestSources = z.infer<typeof BacktestSources>;
 export const BacktestExportKind = z.enum(['trades', 'fills', 'equity', 'metrics']);
 export type BacktestExportKind = z.infer<typeof BacktestExportKind>;
 
-const DAY_MS = 86_400_000;
-
 /** Bar times are exchange-local wall time stored as if UTC; these format them without a zone. */
 export function formatBarDate(time: number): string {
   return new Date(time).toISOString().slice(0, 10);
@@ -238,8 +236,4 @@ export function formatBarDate(time: number): string {
 export function formatBarTime(time: number, intraday: boolean): string {
   const iso = new Date(time).toISOString();
   return intraday ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso.slice(0, 10);
-}
-
-export function barDay(time: number): number {
-  return Math.floor(time / DAY_MS);
 }

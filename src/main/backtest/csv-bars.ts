@@ -5,6 +5,7 @@
 // constant memory and fast enough for the simulator's hot loop.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { formatBarTime } from '../../shared/backtest.js';
 import { BarSeries, DAY_MS, daysFromCivil, type BarBlock, type BarSource } from './bars.js';
 
 export class BarFileError extends Error {
@@ -325,8 +326,7 @@ function checkRow(row: Row, layout: BarFileLayout, file: string, line: number, p
   if (row.volume < 0) throw new BarFileError(file, line, `Volume ${row.volume} is negative`);
   if (layout.hasOpenInterest && row.openInterest < 0) throw new BarFileError(file, line, `OpenInterest ${row.openInterest} is negative`);
   if (row.time <= prevTime) {
-    const when = new Date(row.time).toISOString().replace('T', ' ').slice(0, layout.hasTime ? 19 : 10);
-    throw new BarFileError(file, line, `bar ${when} is not after the previous bar (rows must be in time order, without duplicates)`);
+    throw new BarFileError(file, line, `bar ${formatBarTime(row.time, layout.hasTime)} is not after the previous bar (rows must be in time order, without duplicates)`);
   }
 }
 

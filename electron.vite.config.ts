@@ -11,6 +11,8 @@ export default defineConfig({
         input: {
           index: resolve('src/main/app/main.ts'),
           engine: resolve('src/main/engine/utility-entry.ts'),
+          // Backtest worker threads (src/main/backtest/pool.ts starts out/main/backtest-worker.js).
+          'backtest-worker': resolve('src/main/backtest/worker.ts'),
         },
       },
     },

@@ -1,5 +1,5 @@
 // The `deltadeck` command line: the same engine modules, for scripted work and headless use.
-// Later issues add commands here (price, backtest, hedge, behavior, report, doctor).
+// Later issues add commands here (price, hedge, behavior, report, doctor).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { ENGINE_VERSION } from '../engine/engine.js';
 import { DEFAULT_PORT, startHeadless } from '../headless/server.js';
 import { defaultDataDir, projectRoot, rendererDir } from '../paths.js';
 import { StartupError } from '../store/errors.js';
+import { registerBacktestCommand } from './backtest.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -94,6 +95,8 @@ export function buildProgram(): Command {
     .option('--no-build', 'do not build the UI when it is missing')
     .option('--json', 'print the URL as one JSON line')
     .action(async (opts: ServeOptions) => serve(opts));
+
+  registerBacktestCommand(program);
 
   return program;
 }

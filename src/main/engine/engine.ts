@@ -25,6 +25,7 @@ import { occSymbol, parseOcc } from '../../shared/instruments.js';
 import { Ledger, commissionFor, DEFAULT_COMMISSIONS } from '../brokers/sim/ledger.js';
 import { PaperBroker } from '../brokers/sim/paper-broker.js';
 import type { BrokerAdapter } from '../brokers/types.js';
+import { BacktestService } from '../backtest/service.js';
 import { addDays, TradingCalendar } from '../marketdata/calendar.js';
 import { SimSessionClock, type SimClockState } from '../marketdata/clock.js';
 import { DEFAULT_SEED, DEFAULT_UNDERLYINGS } from '../marketdata/sim-config.js';
@@ -81,6 +82,8 @@ interface DemoPosition {
 export class Engine {
   readonly log: Logger;
   readonly publisher: StatePublisher;
+  /** Backtests and sweeps on worker threads, runs stored in SQLite. */
+  readonly backtests: BacktestService;
   private readonly repo: Repository;
   private readonly calendar = new TradingCalendar();
   private readonly clock: SimSessionClock;
@@ -110,6 +113,7 @@ export class Engine {
     this.log = createLogger(options.dataDir, options.logLevel);
     this.repo = new Repository(db);
     this.riskRepo = new RiskRepository(db);
+    this.backtests = new BacktestService({ db, dataDir: options.dataDir, log: this.log });
 
     // Market and clock: continue where the last run stopped.
     const seed = Number(this.repo.getSetting('sim.seed') ?? options.seed ?? DEFAULT_SEED);
@@ -725,7 +729,8 @@ export class Engine {
     this.repo.updateAccountCash(this.accountId, this.ledger.cash, this.ledger.realizedPnl);
   }
 
-  createTicket(intent: OrderIntent, reason: string | undefined): Ticket {
+  /** Every order intent becomes a ticket here: manual ones from the cockpit, strategy ones from the live strategy runner. */
+  createTicket(intent: OrderIntent, reason: string | undefined, source: Ticket['source'] = 'manual'): Ticket {
     if (this.mode === 'OFF') {
       throw new CockpitError('MODE_OFF', 'Trading is OFF: no ticket can be created or sent. Switch to DRY_RUN first.');
     }
@@ -733,7 +738,7 @@ export class Engine {
     if (!this.resolveInstrument(symbol)) {
       throw new CockpitError('UNKNOWN_SYMBOL', `${symbol} is not a known instrument. Use an underlying (e.g. SPY) or an OCC option symbol (e.g. SPY261218C00600000).`);
     }
-    return this.oms.createTicket({ ...intent, symbol }, 'manual', reason?.trim() || 'Manual order');
+    return this.oms.createTicket({ ...intent, symbol }, source, reason?.trim() || (source === 'manual' ? 'Manual order' : `${source} order`));
   }
 
   approveTicket(ticketId: string, contentHash: string) {
@@ -844,6 +849,7 @@ export class Engine {
     this.publisher.flush();
     this.publisher.stop();
     this.paper.dispose();
+    await this.backtests.close();
     try {
       this.recordEquity();
     } catch (error) {

@@ -28,5 +28,14 @@ export function createHandlers(engine: Engine): Handlers {
     'risk.reset': () => ({ state: engine.resetTradingState() }),
     'risk.scenario': (req) => engine.scenario(req),
     'risk.var': () => engine.valueAtRisk(),
+    'backtest.sources': () => engine.backtests.sources(),
+    'backtest.strategies': () => engine.backtests.strategies(),
+    'backtest.start': (req) => engine.backtests.start(req),
+    'backtest.sweep': (req) => engine.backtests.sweep(req),
+    'backtest.job': (req) => engine.backtests.job(req.jobId),
+    'backtest.runs': (req) => engine.backtests.runs(req.limit ?? 200),
+    'backtest.run': (req) => engine.backtests.run(req.runId),
+    'backtest.delete': (req) => engine.backtests.deleteRun(req.runId),
+    'backtest.export': (req) => engine.backtests.exportCsv(req.runId, req.kind),
   };
 }

@@ -1,5 +1,7 @@
 // The app: the header, then the page chosen in it (see PAGES in stores/navigation.ts) — the
-// cockpit's grid of panels, or the Risk page.
+// cockpit's grid of panels, the Risk page or the Backtest page. Once opened, the backtest page
+// stays mounted (hidden) so a running job keeps its progress.
+import { useEffect, useState } from 'react';
 import { useCockpit } from './stores/app-store.js';
 import { isReady } from './stores/cockpit-store.js';
 import { Header } from './features/header/Header.js';
@@ -16,6 +18,7 @@ import { Panel } from './components/Panel.js';
 import { Toasts } from './components/Toasts.js';
 import { ConnectionBanner, FatalConnectionScreen } from './components/ConnectionBanner.js';
 import { RiskPage } from './features/risk/RiskPage.js';
+import { BacktestPage } from './features/backtest/BacktestPage.js';
 import { usePage, type PageId } from './stores/navigation.js';
 
 function CockpitPage({ stale }: { stale: boolean }) {
@@ -42,6 +45,8 @@ function CurrentPage({ page, stale }: { page: PageId; stale: boolean }) {
       return <CockpitPage stale={stale} />;
     case 'risk':
       return <RiskPage stale={stale} />;
+    case 'backtest':
+      return null; // mounted once and kept alive below
   }
 }
 
@@ -50,6 +55,10 @@ export function App() {
   const phase = useCockpit((s) => s.connection.phase);
   const hasState = useCockpit((s) => s.cockpit !== null);
   const page = usePage();
+  const [backtestOpened, setBacktestOpened] = useState(false);
+  useEffect(() => {
+    if (page === 'backtest') setBacktestOpened(true);
+  }, [page]);
 
   if (phase === 'no-token' || phase === 'token-rejected') {
     return (
@@ -63,7 +72,12 @@ export function App() {
     <main className={`cockpit ${ready ? '' : 'not-ready'} ${phase === 'reconnecting' ? 'stale-header' : ''}`} data-testid="cockpit" data-ready={ready ? 'true' : 'false'}>
       <Header />
       <ConnectionBanner />
-      {hasState ? (
+      {backtestOpened ? (
+        <div className="bt-host" hidden={page !== 'backtest'}>
+          <BacktestPage />
+        </div>
+      ) : null}
+      {page === 'backtest' ? null : hasState ? (
         <CurrentPage page={page} stale={phase === 'reconnecting'} />
       ) : (
         <div className="waiting" aria-busy="true">

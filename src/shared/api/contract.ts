@@ -14,6 +14,16 @@ import {
 } from '../domain.js';
 import { StatePatch } from './state.js';
 import { GateVerdict, RiskLimits, ScenarioGrid, TradingState, VarReport } from '../risk.js';
+import {
+  BacktestExportKind,
+  BacktestJob,
+  BacktestRequest,
+  BacktestRun,
+  BacktestRunSummary,
+  BacktestSources,
+  StrategyInfo,
+  SweepRequest,
+} from '../backtest.js';
 
 const Empty = z.object({}).strict();
 
@@ -110,6 +120,45 @@ export const commands = {
   'risk.var': {
     request: Empty,
     response: VarReport,
+  },
+  /** Bar files (bundled sample and `<data-dir>/data/`) and simulator symbols to backtest on. */
+  'backtest.sources': {
+    request: Empty,
+    response: BacktestSources,
+  },
+  'backtest.strategies': {
+    request: Empty,
+    response: z.array(StrategyInfo),
+  },
+  /** Starts a run on a worker thread; poll `backtest.job` for progress and the stored run's id. */
+  'backtest.start': {
+    request: BacktestRequest,
+    response: BacktestJob,
+  },
+  /** Every combination of `grid` over the worker threads; rows arrive in the job as they finish. */
+  'backtest.sweep': {
+    request: SweepRequest,
+    response: BacktestJob,
+  },
+  'backtest.job': {
+    request: z.object({ jobId: z.string().max(64) }).strict(),
+    response: BacktestJob,
+  },
+  'backtest.runs': {
+    request: z.object({ limit: z.number().int().min(1).max(1_000).optional() }).strict(),
+    response: z.array(BacktestRunSummary),
+  },
+  'backtest.run': {
+    request: z.object({ runId: z.string().max(64) }).strict(),
+    response: BacktestRun,
+  },
+  'backtest.delete': {
+    request: z.object({ runId: z.string().max(64) }).strict(),
+    response: z.object({ deleted: z.boolean() }),
+  },
+  'backtest.export': {
+    request: z.object({ runId: z.string().max(64), kind: BacktestExportKind }).strict(),
+    response: z.object({ filename: z.string(), csv: z.string() }),
   },
 } as const;
 

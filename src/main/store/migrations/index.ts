@@ -2,8 +2,10 @@
 // never edit a migration that has shipped; add the next number instead.
 import { sql as m001 } from './001_initial.js';
 import { sql as m002 } from './002_risk.js';
+import { sql as m003 } from './003_backtest.js';
 
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'initial', sql: m001 },
   { version: 2, name: 'risk', sql: m002 },
+  { version: 3, name: 'backtest', sql: m003 },
 ];

@@ -71,3 +71,6 @@ export const actions = createActions({
   store: cockpitStore,
   getClient: () => connection?.currentClient ?? null,
 });
+
+/** The live engine client, for pages that call commands of their own (e.g. the backtest page). */
+export const engineClient = () => connection?.currentClient ?? null;

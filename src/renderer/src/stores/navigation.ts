@@ -6,6 +6,7 @@ import { createStore } from 'zustand/vanilla';
 export const PAGES = [
   { id: 'cockpit', label: 'Cockpit', title: 'Quotes, positions, Greeks, tickets and orders' },
   { id: 'risk', label: 'Risk', title: 'Limit usage, circuit breaker, scenarios, VaR and risk settings' },
+  { id: 'backtest', label: 'Backtest', title: 'Test a strategy on history: equity curve, metrics, trades, sweeps' },
 ] as const;
 
 export type PageId = (typeof PAGES)[number]['id'];

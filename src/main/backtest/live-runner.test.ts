@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { BacktestConfig } from '../../shared/backtest.js';
+import { DEFAULT_RISK_LIMITS } from '../../shared/risk.js';
 import type { CockpitClient } from '../../shared/api/client.js';
 import type { Engine } from '../engine/engine.js';
 import { connect, makeTempDir, openTestEngine, waitFor } from '../engine/testing.js';
@@ -88,6 +89,9 @@ describe('one strategy, backtest and live', () => {
     runBacktest(series, inBacktest, BacktestConfig.parse({ cash: 100_000 }));
     expect(inBacktest.sent.length).toBeGreaterThan(10);
 
+    // The replay sends an order every few bars within one simulated minute; the gate's default of
+    // 10 orders a minute would (rightly) stop it, so this test raises that one limit.
+    await client.invoke('risk.limits.set', { limits: { ...DEFAULT_RISK_LIMITS, account: { ...DEFAULT_RISK_LIMITS.account, maxOrdersPerMinute: 10_000 } } });
     const live = new Recorder(createStrategy('sma-cross', params));
     runner = new LiveStrategyRunner(engine, live, { symbol: 'QQQ' });
     runner.start();

@@ -153,6 +153,10 @@ export class FutuConnection implements BrokerConnection {
   private readonly orderIdByClientId = new Map<string, string>();
   private readonly clientIdByOrderId = new Map<string, string>();
   private readonly placing = new Set<string>();
+  /** Place orders awaiting their reply, per account. */
+  private readonly placingPerAccount = new Map<string, number>();
+  /** Fills of orders not yet known, held while a place order of that account is in flight (Futu may push before it replies). */
+  private heldFills: { accountId: string; fill: OrderFill; trdMarket: number }[] = [];
   private readonly seenFills = new Set<string>();
 
   constructor(private readonly config: FutuConfig) {
@@ -326,6 +330,7 @@ export class FutuConnection implements BrokerConnection {
     const base = Math.min(maxDelayMs, initialDelayMs * factor ** this.attempt);
     const delay = Math.max(0, Math.round(base * (1 + jitter * (2 * Math.random() - 1))));
     this.attempt++;
+    this.log.info({ attempt: this.attempt, delayMs: delay }, 'futu: reconnecting after a delay');
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       void this.establish();
@@ -451,6 +456,7 @@ export class FutuConnection implements BrokerConnection {
     const accountId = int64String(header.accID);
     const mapped = mapOrder(order, header.trdMarket, this.now());
     if (this.recordOrder(accountId, mapped)) this.emit({ type: 'order', accountId, order: mapped });
+    this.releaseHeldFills(accountId);
   }
 
   private onFillPush(header: TrdHeader, fill: OrderFill): void {
@@ -464,9 +470,32 @@ export class FutuConnection implements BrokerConnection {
     const key = `${accountId}:${fillId}`;
     if (this.seenFills.has(key)) return;
     this.seenFills.add(key);
+    if (!this.clientOrderIdOf(accountId, fill) && (this.placingPerAccount.get(accountId) ?? 0) > 0) {
+      this.heldFills.push({ accountId, fill, trdMarket: header.trdMarket });
+      return;
+    }
+    this.emitFill(accountId, fill, header.trdMarket);
+  }
+
+  private clientOrderIdOf(accountId: string, fill: OrderFill): string | undefined {
     const orderId = fill.orderID !== undefined && fill.orderID !== null ? int64String(fill.orderID) : '';
-    const clientOrderId = this.clientIdByOrderId.get(`${accountId}:${orderId}`) ?? null;
-    this.emit({ type: 'fill', accountId, fill: mapFill(fill, header.trdMarket, clientOrderId, this.now()) });
+    return this.clientIdByOrderId.get(`${accountId}:${orderId}`);
+  }
+
+  private emitFill(accountId: string, fill: OrderFill, trdMarket: number): void {
+    this.emit({ type: 'fill', accountId, fill: mapFill(fill, trdMarket, this.clientOrderIdOf(accountId, fill) ?? null, this.now()) });
+  }
+
+  /** Emits held fills whose order is now known, or all of an account's once none of its place orders is in flight. */
+  private releaseHeldFills(accountId: string): void {
+    if (this.heldFills.length === 0) return;
+    const idle = (this.placingPerAccount.get(accountId) ?? 0) === 0;
+    const keep: typeof this.heldFills = [];
+    for (const held of this.heldFills) {
+      if (held.accountId === accountId && (idle || this.clientOrderIdOf(accountId, held.fill))) this.emitFill(accountId, held.fill, held.trdMarket);
+      else keep.push(held);
+    }
+    this.heldFills = keep;
   }
 
   private onNotify(notify: NotifyS2C): void {
@@ -606,6 +635,13 @@ export class FutuConnection implements BrokerConnection {
       const session = this.live();
       const what = `Order ${request.clientOrderId} (${request.side} ${request.qty} ${request.symbol})`;
       this.placing.add(clientKey);
+      this.placingPerAccount.set(accountId, (this.placingPerAccount.get(accountId) ?? 0) + 1);
+      const done = () => {
+        this.placing.delete(clientKey);
+        this.placingPerAccount.set(accountId, (this.placingPerAccount.get(accountId) ?? 1) - 1);
+        this.releaseHeldFills(accountId);
+      };
+      let brokerOrderId = '';
       const sent = session.request<{ orderID?: Int64 }>(
         PROTO.TrdPlaceOrder,
         (serialNo, connId) => ({
@@ -622,21 +658,24 @@ export class FutuConnection implements BrokerConnection {
           timeInForce: order.tif,
           fillOutsideRTH: request.outsideRth,
         }),
-        this.lostWrite(what),
+        {
+          lost: this.lostWrite(what),
+          // Synchronously, so a fill push right behind the reply already knows its clientOrderId.
+          onReply: (s2c) => {
+            if (s2c.orderID === undefined || s2c.orderID === null) {
+              throw new BrokerError('BAD_RESPONSE', `Futu accepted ${what} but sent no order id; reconcile open orders by clientOrderId.`);
+            }
+            brokerOrderId = int64String(s2c.orderID);
+            this.orderIdByClientId.set(clientKey, brokerOrderId);
+            this.clientIdByOrderId.set(`${accountId}:${brokerOrderId}`, request.clientOrderId);
+            done();
+          },
+        },
       );
       return sent.then(
-        (s2c) => {
-          this.placing.delete(clientKey);
-          if (s2c.orderID === undefined || s2c.orderID === null) {
-            throw new BrokerError('BAD_RESPONSE', `Futu accepted ${what} but sent no order id; reconcile open orders by clientOrderId.`);
-          }
-          const brokerOrderId = int64String(s2c.orderID);
-          this.orderIdByClientId.set(clientKey, brokerOrderId);
-          this.clientIdByOrderId.set(`${accountId}:${brokerOrderId}`, request.clientOrderId);
-          return { brokerOrderId };
-        },
+        () => ({ brokerOrderId }),
         (error: unknown) => {
-          this.placing.delete(clientKey);
+          if (!brokerOrderId) done();
           throw error;
         },
       );
@@ -677,7 +716,7 @@ export class FutuConnection implements BrokerConnection {
         price,
         ...(auxPrice === undefined ? {} : { auxPrice }),
       }),
-      this.lostWrite(`The change to order ${brokerOrderId}`),
+      { lost: this.lostWrite(`The change to order ${brokerOrderId}`) },
     );
   }
 
@@ -695,7 +734,7 @@ export class FutuConnection implements BrokerConnection {
         qty: 0,
         price: 0,
       }),
-      this.lostWrite(`The cancel of order ${brokerOrderId}`),
+      { lost: this.lostWrite(`The cancel of order ${brokerOrderId}`) },
     );
   }
 

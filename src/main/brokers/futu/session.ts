@@ -43,8 +43,20 @@ export interface SessionOptions {
   onClose: (reason: string) => void;
 }
 
+export interface RequestOptions<S2C> {
+  /** The error for a reply that can no longer come (default: plain DISCONNECTED / TIMEOUT). */
+  lost?: LostReply;
+  timeoutMs?: number;
+  /**
+   * Runs synchronously when the successful reply is read, before any later frame of the same
+   * chunk (a push, say) is handled; promise continuations would run only after those.
+   */
+  onReply?: (s2c: S2C) => void;
+}
+
 interface Pending {
   protoId: ProtoId;
+  onReply: ((s2c: unknown) => void) | undefined;
   resolve: (s2c: unknown) => void;
   reject: (error: BrokerError) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -114,7 +126,7 @@ export class OpenDSession {
    * and connection id (trade writes put both in their PacketID). Everything up to socket.write
    * runs synchronously, so a caller on the hot path writes its frame before it yields.
    */
-  request<S2C>(protoId: ProtoId, c2s: object | ((serialNo: number, connId: string) => object), lost?: LostReply, timeoutMs?: number): Promise<S2C> {
+  request<S2C>(protoId: ProtoId, c2s: object | ((serialNo: number, connId: string) => object), options: RequestOptions<S2C> = {}): Promise<S2C> {
     if (this.ended) return Promise.reject(new BrokerError('DISCONNECTED', 'The connection to Futu OpenD is closed.'));
     const serialNo = this.nextSerial();
     let body: Uint8Array;
@@ -123,7 +135,7 @@ export class OpenDSession {
     } catch (error) {
       return Promise.reject(new BrokerError('BAD_REQUEST', `Could not build the ${protoName(protoId)} request; nothing was sent.`, String(error)));
     }
-    const ms = timeoutMs ?? this.options.requestTimeoutMs;
+    const ms = options.timeoutMs ?? this.options.requestTimeoutMs;
     return new Promise<S2C>((resolve, reject) => {
       const timer = setTimeout(() => {
         const entry = this.pending.get(serialNo);
@@ -131,7 +143,14 @@ export class OpenDSession {
         this.pending.delete(serialNo);
         entry.reject(entry.lost('timeout', `no reply within ${ms} ms`));
       }, ms);
-      this.pending.set(serialNo, { protoId, resolve: resolve as (s2c: unknown) => void, reject, timer, lost: lost ?? defaultLost(protoId, ms) });
+      this.pending.set(serialNo, {
+        protoId,
+        onReply: options.onReply as ((s2c: unknown) => void) | undefined,
+        resolve: resolve as (s2c: unknown) => void,
+        reject,
+        timer,
+        lost: options.lost ?? defaultLost(protoId, ms),
+      });
       this.socket.write(encodeFrame(protoId, serialNo, body));
       this.options.probe?.frameWritten(protoId);
     });
@@ -147,7 +166,7 @@ export class OpenDSession {
         return;
       }
       this.unansweredHeartbeats++;
-      this.request<KeepAliveS2C>(PROTO.KeepAlive, { time: Math.floor(this.options.now() / 1000) }, undefined, intervalMs * (missLimit + 1)).then(
+      this.request<KeepAliveS2C>(PROTO.KeepAlive, { time: Math.floor(this.options.now() / 1000) }, { timeoutMs: intervalMs * (missLimit + 1) }).then(
         () => {
           this.unansweredHeartbeats = 0;
           this.lastHeartbeatTs = this.options.now();
@@ -205,7 +224,14 @@ export class OpenDSession {
       entry.reject(brokerErrorFromReply(entry.protoId, response.retType, response.retMsg, response.errCode));
       return;
     }
-    entry.resolve(response.s2c ?? {});
+    const s2c = response.s2c ?? {};
+    try {
+      entry.onReply?.(s2c);
+    } catch (error) {
+      entry.reject(error instanceof BrokerError ? error : new BrokerError('BAD_RESPONSE', `Could not read the ${protoName(entry.protoId)} reply.`, String(error)));
+      return;
+    }
+    entry.resolve(s2c);
   }
 
   private end(reason: string): void {

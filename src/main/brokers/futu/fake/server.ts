@@ -122,6 +122,7 @@ export class FakeOpenD {
   private keepAliveSilent = false;
   private duplicatePushes = false;
   private reorderPushes = false;
+  private pushesFirst = false;
 
   constructor(private readonly options: FakeOpenDOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -216,15 +217,25 @@ export class FakeOpenD {
     this.duplicatePushes = on;
   }
 
-  /** Trade pushes triggered by one request are sent in reverse order. */
+  /** Trade pushes triggered by one request (or one quote change) are sent in reverse order. */
   setReorderPushes(on = true): void {
     this.reorderPushes = on;
+  }
+
+  /** Trade pushes a request triggers are sent before its reply (Futu documents that this can happen). */
+  setPushesBeforeReply(on = true): void {
+    this.pushesFirst = on;
   }
 
   /** No market-data right for a security (Futu code). */
   denyQuoteRight(code: string, on = true): void {
     if (on) this.deniedQuotes.add(code);
     else this.deniedQuotes.delete(code);
+  }
+
+  /** Writes raw bytes to every connection, e.g. garbage or a header announcing a huge body. */
+  injectRaw(bytes: Buffer): void {
+    for (const conn of this.conns) if (conn.alive) conn.socket.write(bytes);
   }
 
   killConnections(): void {
@@ -243,6 +254,7 @@ export class FakeOpenD {
         if (WORKING_STATUSES.has(order.status) && codes.includes(order.code)) this.tryFill(account, order);
       }
     }
+    this.flushHeld();
   }
 
   /** Sends an OpenD event notification (Notify 1003, GtwEvent) to every connection. */
@@ -352,6 +364,7 @@ export class FakeOpenD {
     }
     if (silent) {
       outcome.after?.();
+      this.flushHeld();
       return;
     }
     this.reply(conn, frame, outcome);
@@ -359,9 +372,14 @@ export class FakeOpenD {
 
   private reply(conn: Conn, request: Frame, outcome: Outcome): void {
     const body = encodeResponse(request.protoId as ProtoId, outcome.error ? { retType: outcome.error.retType, retMsg: outcome.error.retMsg, errCode: 0 } : { retType: RetType.Succeed, retMsg: '', errCode: 0, s2c: outcome.s2c ?? {} });
-    const send = () => {
-      if (conn.alive) conn.socket.write(encodeFrame(request.protoId, request.serialNo, body));
+    const after = () => {
       outcome.after?.();
+      this.flushHeld();
+    };
+    const send = () => {
+      if (this.pushesFirst) after();
+      if (conn.alive) conn.socket.write(encodeFrame(request.protoId, request.serialNo, body));
+      if (!this.pushesFirst) after();
     };
     const delayed = this.replyDelayMs > 0 && (!this.delayedProtoIds || this.delayedProtoIds.has(request.protoId));
     if (delayed) setTimeout(send, this.replyDelayMs);
@@ -383,18 +401,19 @@ export class FakeOpenD {
     for (const conn of this.conns) {
       if (!conn.alive || !conn.accPush.has(account.accID)) continue;
       if (this.reorderPushes) {
-        if (!conn.held) {
-          conn.held = [];
-          setImmediate(() => {
-            const held = conn.held ?? [];
-            conn.held = null;
-            for (const p of held.reverse()) this.push(conn, p.protoId as ProtoId, p.s2c);
-          });
-        }
-        conn.held.push({ protoId, s2c });
+        (conn.held ??= []).push({ protoId, s2c });
       } else {
         this.push(conn, protoId, s2c);
       }
+    }
+  }
+
+  /** Sends the trade pushes held back by the reorder fault, newest first. */
+  private flushHeld(): void {
+    for (const conn of this.conns) {
+      const held = conn.held;
+      conn.held = null;
+      for (const p of (held ?? []).reverse()) this.push(conn, p.protoId as ProtoId, p.s2c);
     }
   }
 

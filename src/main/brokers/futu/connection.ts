@@ -27,7 +27,7 @@ import type {
 } from '../venue.js';
 import { BrokerError } from '../venue.js';
 import type { Frame } from './codec.js';
-import { currencyOfMarket, isFinal, mapFill, mapFunds, mapOrder, mapPosition, statusRank } from './mapping.js';
+import { currencyOfMarket, futuTimeMs, isFinal, mapFill, mapFunds, mapOrder, mapPosition, statusRank } from './mapping.js';
 import { decodeResponse, PROTO } from './proto.js';
 import { OpenDSession, SILENT_LOGGER, type FutuLogger, type LatencyProbe, type LostReply } from './session.js';
 import { fromFutuSecurity, toFutuSecurity, toFutuTradeCode, TRD_MARKET_OF, type FutuMarket } from './symbols.js';
@@ -61,6 +61,7 @@ import {
   type Snapshot,
   type TrdAcc,
   type TrdHeader,
+  present,
 } from './wire.js';
 
 export interface BackoffOptions {
@@ -462,7 +463,7 @@ export class FutuConnection implements BrokerConnection {
   private onFillPush(header: TrdHeader, fill: OrderFill): void {
     const accountId = int64String(header.accID);
     const fillId = int64String(fill.fillID);
-    if (fill.status !== undefined && fill.status !== null && fill.status !== OrderFillStatus.OK) {
+    if (present(fill, 'status') && fill.status !== OrderFillStatus.OK) {
       // A cancelled or corrected fill: VenueEvent has no way to say so yet; the OMS's reconciliation sees it in fills().
       this.log.warn({ accountId, fillId, status: fill.status }, 'futu: fill cancelled or changed by the venue');
       return;
@@ -478,8 +479,7 @@ export class FutuConnection implements BrokerConnection {
   }
 
   private clientOrderIdOf(accountId: string, fill: OrderFill): string | undefined {
-    const orderId = fill.orderID !== undefined && fill.orderID !== null ? int64String(fill.orderID) : '';
-    return this.clientIdByOrderId.get(`${accountId}:${orderId}`);
+    return present(fill, 'orderID') ? this.clientIdByOrderId.get(`${accountId}:${int64String(fill.orderID)}`) : undefined;
   }
 
   private emitFill(accountId: string, fill: OrderFill, trdMarket: number): void {
@@ -592,10 +592,10 @@ export class FutuConnection implements BrokerConnection {
   async fills(accountId: string): Promise<VenueFill[]> {
     const account = this.account(accountId);
     const s2c = await this.live().request<{ orderFillList: OrderFill[] }>(PROTO.TrdGetOrderFillList, { header: account.header });
-    const list = (s2c.orderFillList ?? []).filter((f) => f.status === undefined || f.status === null || f.status === OrderFillStatus.OK);
-    const clientOf = (f: OrderFill) => this.clientIdByOrderId.get(`${accountId}:${f.orderID === undefined || f.orderID === null ? '' : int64String(f.orderID)}`);
+    const list = (s2c.orderFillList ?? []).filter((f) => !present(f, 'status') || f.status === OrderFillStatus.OK);
+    const clientOf = (f: OrderFill) => this.clientOrderIdOf(accountId, f);
     // Fills carry no remark: learn clientOrderIds from today's orders when some are unknown.
-    if (list.some((f) => f.orderID !== undefined && f.orderID !== null && !clientOf(f))) await this.todaysOrders(accountId);
+    if (list.some((f) => present(f, 'orderID') && !clientOf(f))) await this.todaysOrders(accountId);
     const now = this.now();
     return list.map((f) => mapFill(f, this.trdMarket, clientOf(f) ?? null, now)).sort((a, b) => a.ts - b.ts || a.fillId.localeCompare(b.fillId));
   }
@@ -662,7 +662,7 @@ export class FutuConnection implements BrokerConnection {
           lost: this.lostWrite(what),
           // Synchronously, so a fill push right behind the reply already knows its clientOrderId.
           onReply: (s2c) => {
-            if (s2c.orderID === undefined || s2c.orderID === null) {
+            if (!present(s2c, 'orderID')) {
               throw new BrokerError('BAD_RESPONSE', `Futu accepted ${what} but sent no order id; reconcile open orders by clientOrderId.`);
             }
             brokerOrderId = int64String(s2c.orderID);
@@ -816,8 +816,9 @@ export class FutuConnection implements BrokerConnection {
     });
     const bars: VenueBar[] = [];
     for (const k of s2c.klList ?? []) {
-      if (k.isBlank || !k.timestamp) continue;
-      const ts = Math.round(k.timestamp * 1000);
+      if (k.isBlank) continue;
+      const ts = futuTimeMs(k.timestamp, k.time, toFutuTradeCode(symbol).trdMarket, Number.NaN);
+      if (!Number.isFinite(ts)) continue;
       if (ts < fromTs || ts > toTs) continue;
       bars.push({ ts, open: k.openPrice ?? 0, high: k.highPrice ?? 0, low: k.lowPrice ?? 0, close: k.closePrice ?? 0, volume: int64Number(k.volume) });
     }

@@ -17,6 +17,7 @@ import {
   type Order,
   type OrderFill,
   type Position,
+  present,
 } from './wire.js';
 
 export function sideOf(trdSide: number): Side {
@@ -137,7 +138,7 @@ export function mapOrder(order: Order, trdMarket: number, now: number): VenueOrd
 export function mapFill(fill: OrderFill, trdMarket: number, clientOrderId: string | null, now: number): VenueFill {
   return {
     fillId: int64String(fill.fillID),
-    brokerOrderId: fill.orderID !== undefined && fill.orderID !== null ? int64String(fill.orderID) : '',
+    brokerOrderId: present(fill, 'orderID') ? int64String(fill.orderID) : '',
     clientOrderId,
     symbol: fromFutuTradeCode(fill.code, fill.secMarket, trdMarket),
     side: sideOf(fill.trdSide),
@@ -153,7 +154,8 @@ export function mapPosition(position: Position, trdMarket: number): VenuePositio
   return {
     symbol: fromFutuTradeCode(position.code, position.secMarket, trdMarket),
     qty: position.positionSide === PositionSide.Short || position.qty < 0 ? -size : size,
-    avgCost: position.averageCostPrice ?? position.costPrice ?? position.dilutedCostPrice ?? 0,
+    // Simulated accounts have no averageCostPrice; costPrice is deprecated but still sent.
+    avgCost: present(position, 'averageCostPrice') ? position.averageCostPrice! : present(position, 'costPrice') ? position.costPrice! : (position.dilutedCostPrice ?? 0),
   };
 }
 
@@ -167,7 +169,7 @@ export function currencyOfMarket(trdMarket: number): number {
 
 export function mapFunds(funds: Funds, requestedCurrency: number): VenueFunds {
   return {
-    currency: CURRENCY_NAME[funds.currency ?? requestedCurrency] ?? 'USD',
+    currency: CURRENCY_NAME[present(funds, 'currency') ? funds.currency! : requestedCurrency] ?? 'USD',
     cash: funds.cash,
     nav: funds.totalAssets,
     marketValue: funds.marketVal,

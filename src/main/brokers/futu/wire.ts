@@ -18,6 +18,14 @@ export function int64Number(v: Int64 | null | undefined): number {
   return v.toNumber();
 }
 
+/**
+ * Whether a decoded message carries an optional field. protobufjs puts proto2 defaults (0, '',
+ * false) on the prototype, so `msg.field === undefined` is never true for a scalar field.
+ */
+export function present(message: object | null | undefined, field: string): boolean {
+  return message !== null && message !== undefined && Object.prototype.hasOwnProperty.call(message, field);
+}
+
 export interface Security {
   market: number;
   code: string;

@@ -28,6 +28,7 @@ import {
   type PlaceOrderC2S,
   type Security,
   type TrdHeader,
+  present,
 } from '../wire.js';
 import { bookFill, FakeMarket, marketablePrice, newAccount, nyDate, nyTime, WORKING_STATUSES, type FakeAccount, type FakeOrder } from './market.js';
 
@@ -487,7 +488,7 @@ export class FakeOpenD {
   private initConnect(conn: Conn, c2s: { clientVer: number; clientID: string; packetEncAlgo?: number }): Outcome {
     if (conn.initialized) this.violation(conn, 'InitConnect sent twice on one connection');
     if (!c2s.clientID) this.violation(conn, 'InitConnect without clientID');
-    if (c2s.packetEncAlgo !== undefined && c2s.packetEncAlgo !== -1) this.violation(conn, `InitConnect asks for encryption ${c2s.packetEncAlgo}, but no RSA key is configured`);
+    if (present(c2s, 'packetEncAlgo') && c2s.packetEncAlgo !== -1) this.violation(conn, `InitConnect asks for encryption ${c2s.packetEncAlgo}, but no RSA key is configured`);
     conn.initialized = true;
     return {
       s2c: { serverVer: 1011, loginUserID: '12345678', connID: conn.connId.toString(), connAESKey: '0123456789abcdef', keepAliveInterval: this.opts.keepAliveIntervalSec, userAttribution: 1 },
@@ -557,17 +558,17 @@ export class FakeOpenD {
       if (!this.market.has(c2s.code)) return { error: { retType: RetType.Failed, retMsg: `Unknown stock ${c2s.code}` } };
       if (!(c2s.qty > 0)) return { error: { retType: RetType.Failed, retMsg: 'Invalid order quantity' } };
       if ((c2s.orderType === OrderType.Normal || c2s.orderType === OrderType.StopLimit) && !((c2s.price ?? 0) > 0)) return { error: { retType: RetType.Failed, retMsg: 'Invalid order price' } };
-      if ((c2s.remark ?? '').length > 64) return { error: { retType: RetType.Failed, retMsg: 'Remark too long' } };
+      if (Buffer.byteLength(c2s.remark ?? '', 'utf8') > 64) return { error: { retType: RetType.Failed, retMsg: 'Remark too long' } };
       const ts = this.now();
       const order: FakeOrder = {
         orderID: this.nextOrderId++,
         code: c2s.code,
-        secMarket: c2s.secMarket ?? TrdSecMarket.US,
+        secMarket: c2s.secMarket || TrdSecMarket.US,
         trdSide: c2s.trdSide,
         orderType: c2s.orderType,
         qty: c2s.qty,
         price: c2s.price ?? 0,
-        ...(c2s.auxPrice === undefined || c2s.auxPrice === null ? {} : { auxPrice: c2s.auxPrice }),
+        ...(present(c2s, 'auxPrice') ? { auxPrice: c2s.auxPrice! } : {}),
         status: OrderStatus.Submitted,
         fillQty: 0,
         fillAvgPrice: 0,
@@ -601,8 +602,8 @@ export class FakeOpenD {
       } else if (c2s.modifyOrderOp === ModifyOrderOp.Normal) {
         if (!(c2s.qty && c2s.qty > 0)) return { error: { retType: RetType.Failed, retMsg: 'Invalid order quantity' } };
         order.qty = c2s.qty;
-        if (c2s.price !== undefined && c2s.price !== null) order.price = c2s.price;
-        if (c2s.auxPrice !== undefined && c2s.auxPrice !== null) order.auxPrice = c2s.auxPrice;
+        if (present(c2s, 'price')) order.price = c2s.price!;
+        if (present(c2s, 'auxPrice')) order.auxPrice = c2s.auxPrice!;
       } else {
         return { error: { retType: RetType.Failed, retMsg: `Unsupported modify operation ${c2s.modifyOrderOp}` } };
       }
@@ -702,7 +703,7 @@ export class FakeOpenD {
       if (c2s.isRegOrUnRegPush === true && c2s.isSubOrUnSub) conn.qotPush.add(k);
       if (c2s.isRegOrUnRegPush === true && !c2s.isSubOrUnSub && !conn.qot.has(k)) conn.qotPush.delete(k);
     }
-    const firstPush = c2s.isSubOrUnSub && c2s.isRegOrUnRegPush === true && c2s.isFirstPush !== false;
+    const firstPush = c2s.isSubOrUnSub && c2s.isRegOrUnRegPush === true && (!present(c2s, 'isFirstPush') || c2s.isFirstPush === true); // OpenD's default is true
     return { s2c: {}, ...(firstPush ? { after: () => securities.forEach((s) => this.pushQuoteTo(conn, s.code)) } : {}) };
   }
 

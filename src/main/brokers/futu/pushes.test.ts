@@ -98,6 +98,16 @@ describe('duplicated and reordered pushes', () => {
   });
 });
 
+describe('immediate-or-cancel', () => {
+  it('reports an IOC order that cannot fill as cancelled', async () => {
+    h = await harness();
+    const { brokerOrderId } = await h.connection.placeOrder(REAL, { ...order('ioc-1', 100), tif: 'IOC' });
+    await waitFor(() => statusesOf(brokerOrderId).includes('cancelled'), 'IOC cancel');
+    expect(statusesOf(brokerOrderId)).toEqual(['accepted', 'cancelled']);
+    expect(h.log.of('fill')).toEqual([]);
+  });
+});
+
 describe('OpenD notifications (1003)', () => {
   it('shows an OpenD event on the connection status', async () => {
     h = await harness();

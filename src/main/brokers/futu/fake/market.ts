@@ -205,11 +205,13 @@ export interface FakeAccount {
   cash: number;
   positions: Map<string, { qty: number; cost: number; secMarket: number }>;
   orders: Map<bigint, FakeOrder>;
+  /** Ids of the orders still working, so a quote change does not scan the whole day. */
+  working: Set<bigint>;
   fills: FakeFill[];
 }
 
 export function newAccount(accID: bigint, trdEnv: 0 | 1, cash: number): FakeAccount {
-  return { accID, trdEnv, trdMarket: 2, accType: 2, cardNum: `10011${accID % 1000n}`, cash, positions: new Map(), orders: new Map(), fills: [] };
+  return { accID, trdEnv, trdMarket: 2, accType: 2, cardNum: `10011${accID % 1000n}`, cash, positions: new Map(), orders: new Map(), working: new Set(), fills: [] };
 }
 
 export const WORKING_STATUSES: ReadonlySet<number> = new Set([OrderStatus.Submitting, OrderStatus.Submitted, OrderStatus.FilledPart, OrderStatus.WaitingSubmit]);
@@ -237,6 +239,7 @@ export function bookFill(account: FakeAccount, order: FakeOrder, price: number, 
   order.fillQty = order.qty;
   order.status = OrderStatus.FilledAll;
   order.updateTs = ts;
+  account.working.delete(order.orderID);
   account.cash -= signed * price * multiplier;
   const position = account.positions.get(order.code) ?? { qty: 0, cost: 0, secMarket: order.secMarket };
   const newQty = position.qty + signed;

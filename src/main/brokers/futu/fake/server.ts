@@ -22,6 +22,7 @@ import {
   QotMarket,
   RetType,
   SubType,
+  TimeInForce,
   TrdSecMarket,
   type Int64,
   type ModifyOrderC2S,
@@ -251,8 +252,9 @@ export class FakeOpenD {
     const codes = [code, ...[...this.market.options.values()].filter((o) => o.owner === code).map((o) => o.code)];
     for (const c of codes) this.pushQuote(c);
     for (const account of this.accounts.values()) {
-      for (const order of account.orders.values()) {
-        if (WORKING_STATUSES.has(order.status) && codes.includes(order.code)) this.tryFill(account, order);
+      for (const id of [...account.working]) {
+        const order = account.orders.get(id)!;
+        if (codes.includes(order.code)) this.tryFill(account, order);
       }
     }
     this.flushHeld();
@@ -579,11 +581,19 @@ export class FakeOpenD {
         updateTs: ts,
       };
       account.orders.set(order.orderID, order);
+      account.working.add(order.orderID);
       return {
         s2c: { header, orderID: order.orderID.toString(), orderIDEx: `FT${order.orderID}` },
         after: () => {
           this.pushTrade(account, PROTO.TrdUpdateOrder, { header, order: this.orderMessage(order) });
           this.tryFill(account, order);
+          if (order.timeInForce === TimeInForce.IOC && WORKING_STATUSES.has(order.status)) {
+            // Immediate-or-cancel: what did not fill at once is cancelled.
+            order.status = order.fillQty > 0 ? OrderStatus.CancelledPart : OrderStatus.CancelledAll;
+            order.updateTs = this.now();
+            account.working.delete(order.orderID);
+            this.pushTrade(account, PROTO.TrdUpdateOrder, { header, order: this.orderMessage(order) });
+          }
         },
       };
     });
@@ -599,6 +609,7 @@ export class FakeOpenD {
       order.updateTs = this.now();
       if (c2s.modifyOrderOp === ModifyOrderOp.Cancel) {
         order.status = order.fillQty > 0 ? OrderStatus.CancelledPart : OrderStatus.CancelledAll;
+        account.working.delete(order.orderID);
       } else if (c2s.modifyOrderOp === ModifyOrderOp.Normal) {
         if (!(c2s.qty && c2s.qty > 0)) return { error: { retType: RetType.Failed, retMsg: 'Invalid order quantity' } };
         order.qty = c2s.qty;

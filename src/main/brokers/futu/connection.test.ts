@@ -206,6 +206,13 @@ describe('trading locked', () => {
     expect((await h.connection.quoteSnapshot(['AAPL']))[0]!.last).toBe(230);
   });
 
+  it('never sends a stored "MD5" that is not one (it may be the password itself)', async () => {
+    h = await harness({ tradePasswordMd5: () => 'MyTradePassword' });
+    expect(h.fake.requestsOf(PROTO.TrdUnlockTrade)).toHaveLength(0);
+    expect(h.connection.status().error).toMatch(/not a lowercase hex MD5, so it was not sent/);
+    expect((await rejection(h.connection.placeOrder(REAL, limitBuy('locked-3')))).code).toBe('UNLOCK_FAILED');
+  });
+
   it('is caught by OpenD when no password was given for REAL', async () => {
     h = await harness({ tradePasswordMd5: undefined });
     expect(h.fake.requestsOf(PROTO.TrdUnlockTrade)).toHaveLength(0);
@@ -244,6 +251,16 @@ describe('quotes', () => {
     h.fake.setQuote('AAPL', { bid: 231.1, ask: 231.2, last: 231.15, volume: 1_000_500 });
     const quote = await waitFor(() => h.log.of('quote').find((e) => e.quote.symbol === 'AAPL' && e.quote.last === 231.15 && e.quote.bid === 231.1), 'moved AAPL quote');
     expect(quote.quote).toMatchObject({ ask: 231.2, bidSize: 300, askSize: 200, prevClose: 228.5, volume: 1_000_500, ts: expect.any(Number) });
+  });
+
+  it('unsubscribes locally even when OpenD keeps the subscription (it refuses within a minute of subscribing)', async () => {
+    await h.connection.subscribeQuotes(['AAPL']);
+    h.fake.failNext(PROTO.QotSub, 'Unsubscribe is only allowed 1 minute after subscribing');
+    await h.connection.unsubscribeQuotes(['AAPL']);
+    h.log.clear();
+    h.fake.setQuote('AAPL', { last: 241 });
+    await h.connection.quoteSnapshot(['AAPL']);
+    expect(h.log.of('quote')).toEqual([]);
   });
 
   it('stops reporting a symbol once unsubscribed', async () => {

@@ -279,7 +279,11 @@ export class FutuConnection implements BrokerConnection {
 
     this.unlockError = null;
     const password = this.env === 'REAL' ? this.config.tradePasswordMd5?.() : undefined;
-    if (password !== undefined) {
+    if (password !== undefined && !/^[0-9a-f]{32}$/.test(password)) {
+      // Never send something that may be the password itself.
+      this.unlockError = new BrokerError('UNLOCK_FAILED', 'The stored Futu trade password is not a lowercase hex MD5, so it was not sent; store it again.');
+      this.log.error({}, 'futu: trade password is not an MD5 digest; unlock skipped');
+    } else if (password !== undefined) {
       try {
         await session.request(PROTO.TrdUnlockTrade, { unlock: true, pwdMD5: password });
       } catch (error) {
@@ -767,6 +771,7 @@ export class FutuConnection implements BrokerConnection {
   }
 
   async unsubscribeQuotes(symbols: readonly string[]): Promise<void> {
+    for (const symbol of symbols) toFutuSecurity(symbol); // BAD_REQUEST for nonsense
     const gone = [...new Set(symbols)].filter((s) => this.wanted.has(s));
     if (gone.length === 0) return;
     for (const symbol of gone) {
@@ -775,8 +780,13 @@ export class FutuConnection implements BrokerConnection {
     }
     const session = this.session;
     if (!session?.isOpen || this.state.state !== 'connected') return;
-    // Pushes for these symbols are already ignored; OpenD may refuse an unsubscribe within a minute of subscribing.
-    await session.request(PROTO.QotSub, this.subRequest(gone, false));
+    try {
+      await session.request(PROTO.QotSub, this.subRequest(gone, false));
+    } catch (error) {
+      // Pushes for these symbols are already ignored, so the caller got what it asked for. OpenD
+      // refuses unsubscribing within a minute of subscribing; the quota frees at the next reconnect.
+      this.log.warn({ symbols: gone, err: error instanceof Error ? error.message : String(error) }, 'futu: OpenD kept a quote subscription');
+    }
   }
 
   async quoteSnapshot(symbols: readonly string[]): Promise<VenueQuote[]> {

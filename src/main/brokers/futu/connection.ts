@@ -146,6 +146,8 @@ export class FutuConnection implements BrokerConnection {
 
   /** Symbols the caller wants quotes for; restored on every reconnect. */
   private readonly wanted = new Set<string>();
+  /** Wanted symbols already subscribed on the current (or handshaking) session. */
+  private sessionSubscribed = new Set<string>();
   /** K-line subscriptions made in the current session (GetKL needs one). */
   private klSubscribed = new Set<string>();
   private readonly quotes = new Map<string, VenueQuote>();
@@ -241,6 +243,9 @@ export class FutuConnection implements BrokerConnection {
       }
       this.pendingSession = session;
       await this.handshake(session);
+      // Symbols wanted while the handshake ran: subscribe them before declaring the session live
+      // (nothing can slip in between this check and `this.session = session` below).
+      while (this.desired && session.isOpen && this.unsubscribedWanted().length > 0) await this.restoreQuoteSubscriptions(session);
       this.pendingSession = null;
       if (!this.desired || !session.isOpen) throw new BrokerError('DISCONNECTED', 'The connection to Futu OpenD dropped while setting up.');
       this.session = session;
@@ -298,19 +303,27 @@ export class FutuConnection implements BrokerConnection {
     await session.request(PROTO.TrdSubAccPush, { accIDList: accounts.map((a) => a.header.accID) });
 
     this.klSubscribed = new Set();
+    this.sessionSubscribed = new Set();
     if (this.wanted.size > 0) await this.restoreQuoteSubscriptions(session);
   }
 
+  private unsubscribedWanted(): string[] {
+    return [...this.wanted].filter((s) => !this.sessionSubscribed.has(s));
+  }
+
   private async restoreQuoteSubscriptions(session: OpenDSession): Promise<void> {
-    const symbols = [...this.wanted];
+    const symbols = this.unsubscribedWanted();
+    if (symbols.length === 0) return;
     try {
       await session.request(PROTO.QotSub, this.subRequest(symbols, true));
+      for (const symbol of symbols) this.sessionSubscribed.add(symbol);
     } catch (error) {
       if (!(error instanceof BrokerError) || error.code === 'DISCONNECTED' || error.code === 'TIMEOUT') throw error;
       // One refused symbol fails the whole batch: retry one by one and drop only the refused ones.
       for (const symbol of symbols) {
         try {
           await session.request(PROTO.QotSub, this.subRequest([symbol], true));
+          this.sessionSubscribed.add(symbol);
         } catch (single) {
           if (!(single instanceof BrokerError) || single.code === 'DISCONNECTED' || single.code === 'TIMEOUT') throw single;
           this.wanted.delete(symbol);
@@ -760,9 +773,10 @@ export class FutuConnection implements BrokerConnection {
     if (fresh.length === 0) return;
     for (const symbol of fresh) this.wanted.add(symbol);
     const session = this.session;
-    if (!session?.isOpen || this.state.state !== 'connected') return; // restored by the next handshake
+    if (!session?.isOpen || this.state.state !== 'connected') return; // subscribed by the running or next handshake
     try {
       await session.request(PROTO.QotSub, this.subRequest(fresh, true));
+      if (this.session === session) for (const symbol of fresh) this.sessionSubscribed.add(symbol);
     } catch (error) {
       if (error instanceof BrokerError && (error.code === 'DISCONNECTED' || error.code === 'TIMEOUT')) return; // kept; restored on reconnect
       for (const symbol of fresh) this.wanted.delete(symbol);
@@ -776,6 +790,7 @@ export class FutuConnection implements BrokerConnection {
     if (gone.length === 0) return;
     for (const symbol of gone) {
       this.wanted.delete(symbol);
+      this.sessionSubscribed.delete(symbol);
       this.quotes.delete(symbol);
     }
     const session = this.session;

@@ -84,6 +84,22 @@ describe('reconnect', () => {
     expect(infos.find((i) => i.delayMs !== undefined)!.delayMs).toBe(10);
   });
 
+  it('subscribes a symbol asked for while the handshake is running', async () => {
+    h = await harness();
+    await h.connection.subscribeQuotes(['AAPL']);
+    h.fake.delayReplies(50, [PROTO.QotSub]);
+    h.fake.killConnections();
+    await waitFor(() => h!.fake.requestsOf(PROTO.QotSub, 2).length > 0, 'quote restore under way');
+    await h.connection.subscribeQuotes(['NVDA']); // resolves at once: recorded for the handshake
+    await waitFor(() => h!.log.of('resynced')[0], 'resync');
+    h.fake.delayReplies(0);
+    const subscribed = h.fake.requestsOf(PROTO.QotSub, 2).flatMap((r) => (r.c2s as { securityList: { code: string }[] }).securityList.map((s) => s.code));
+    expect(subscribed.sort()).toEqual(['AAPL', 'NVDA']);
+    h.log.clear();
+    h.fake.setQuote('NVDA', { last: 125 });
+    await waitFor(() => h!.log.of('quote').find((e) => e.quote.symbol === 'NVDA' && e.quote.last === 125), 'NVDA quote');
+  });
+
   it('retries setup when InitConnect itself fails', async () => {
     const fake = new FakeOpenD();
     const { port } = await fake.start();

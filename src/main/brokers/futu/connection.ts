@@ -124,6 +124,7 @@ export class FutuConnection implements BrokerConnection {
   private readonly host: string;
   private readonly port: number;
   private readonly trdMarket: number;
+  private readonly marketName: FutuMarket;
   private readonly backoff: BackoffOptions;
   private readonly requestTimeoutMs: number;
   private readonly connectTimeoutMs: number;
@@ -167,7 +168,8 @@ export class FutuConnection implements BrokerConnection {
     this.id = config.id ?? `futu-${config.env.toLowerCase()}`;
     this.host = config.host ?? '127.0.0.1';
     this.port = config.port ?? 11111;
-    this.trdMarket = TRD_MARKET_OF[config.market ?? 'US'];
+    this.marketName = config.market ?? 'US';
+    this.trdMarket = TRD_MARKET_OF[this.marketName];
     this.backoff = { ...DEFAULT_BACKOFF, ...config.reconnect };
     this.requestTimeoutMs = config.requestTimeoutMs ?? 10_000;
     this.connectTimeoutMs = config.connectTimeoutMs ?? 5_000;
@@ -556,7 +558,7 @@ export class FutuConnection implements BrokerConnection {
       .map<TradeAccount>((a) => ({
         id: int64String(a.accID),
         header: { trdEnv: a.trdEnv, accID: a.accID, trdMarket: this.trdMarket },
-        label: [this.env === 'REAL' ? 'Futu' : 'Futu paper', Object.keys(TRD_MARKET_OF).find((k) => TRD_MARKET_OF[k as FutuMarket] === this.trdMarket), a.accType === 2 ? 'margin' : a.accType === 1 ? 'cash' : '', a.cardNum ? `…${a.cardNum.slice(-4)}` : '']
+        label: [this.env === 'REAL' ? 'Futu' : 'Futu paper', this.marketName, a.accType === 2 ? 'margin' : a.accType === 1 ? 'cash' : '', a.cardNum ? `…${a.cardNum.slice(-4)}` : '']
           .filter(Boolean)
           .join(' '),
       }));
@@ -568,7 +570,7 @@ export class FutuConnection implements BrokerConnection {
   private account(accountId: string): TradeAccount {
     const account = this.tradeAccounts.get(accountId);
     if (!account) {
-      throw new BrokerError('NOT_FOUND', `Futu account ${accountId} is not a ${this.env === 'REAL' ? 'real' : 'paper'} ${Object.keys(TRD_MARKET_OF).find((k) => TRD_MARKET_OF[k as FutuMarket] === this.trdMarket)} account on this OpenD.`);
+      throw new BrokerError('NOT_FOUND', `Futu account ${accountId} is not a ${this.env === 'REAL' ? 'real' : 'paper'} ${this.marketName} account on this OpenD.`);
     }
     return account;
   }

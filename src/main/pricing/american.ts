@@ -339,19 +339,37 @@ export function addEarlyExercise(isCall: boolean, spot: number, strike: number, 
   euro.theta = r * price - (r - q) * spot * delta - 0.5 * vol * vol * spot * spot * gamma;
 }
 
-const scalarCache = new Float64Array(AMERICAN_STRIDE);
+/** Prepared caches of recent (right, r, q, vol, T), so a spot-only change skips the boundary solve. */
+const recent = new Map<string, Float64Array>();
+const RECENT_LIMIT = 1024;
+
+function preparedFor(isCall: boolean, r: number, q: number, vol: number, t: number): Float64Array {
+  const key = `${isCall ? 'C' : 'P'}|${r}|${q}|${vol}|${t}`;
+  let cache = recent.get(key);
+  if (cache) {
+    recent.delete(key); // refresh its place in the LRU order
+  } else {
+    cache = new Float64Array(AMERICAN_STRIDE);
+    prepareAmerican(isCall, r, q, vol, t, cache, 0);
+    if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+  }
+  recent.set(key, cache);
+  return cache;
+}
 
 /**
  * American option value and Greeks, in the same units as blackScholes (vega per 1.00 of vol,
  * theta per year, rho per 1.00 of rate). Throws RangeError on the inputs blackScholes rejects.
+ * The exercise boundary of the last 1,024 distinct (right, r, q, vol, T) is kept, so repricing at
+ * a new spot costs about a microsecond; a new boundary about a tenth of a millisecond.
  */
 export function americanOption(p: BsInputs): BsResult {
   const euro = blackScholes(p);
   const isCall = p.right === 'C';
   if (!(p.t > 0)) return euro; // at or past expiry: intrinsic (blackScholes' degenerate case)
   if (!(p.vol > 0)) return zeroVolAmerican(p);
-  prepareAmerican(isCall, p.r, p.q, p.vol, p.t, scalarCache, 0);
-  if (scalarCache[0] !== MODE_INTEGRAL) {
+  const cache = preparedFor(isCall, p.r, p.q, p.vol, p.t);
+  if (cache[0] !== MODE_INTEGRAL) {
     // No early-exercise premium: a put with r ≤ 0 or a call with q ≤ 0 is worth its European
     // value — except in the double-boundary case (yield below a negative rate for a put, the
     // mirror for a call), valued here as the larger of the European and intrinsic values.
@@ -359,7 +377,7 @@ export function americanOption(p: BsInputs): BsResult {
     if (intrinsic > euro.price) return { price: intrinsic, delta: isCall ? 1 : -1, gamma: 0, vega: 0, theta: 0, rho: 0 };
     return euro;
   }
-  addEarlyExercise(isCall, p.spot, p.strike, p.r, p.q, scalarCache, 0, euro);
+  addEarlyExercise(isCall, p.spot, p.strike, p.r, p.q, cache, 0, euro);
   return euro;
 }
 
@@ -387,9 +405,6 @@ function zeroVolAmerican(p: BsInputs): BsResult {
     if (u > 0 && u < t) consider(u);
   }
   if (!(best > 0)) return { price: 0, delta: 0, gamma: 0, vega: 0, theta: 0, rho: 0 };
-  const delta = sign * Math.exp(-q * bestU);
-  // Exercising at the horizon decays as time passes; an immediate or interior optimum does not.
-  const theta = bestU === t ? sign * (q * spot * Math.exp(-q * t) - r * strike * Math.exp(-r * t)) : 0;
-  const rho = sign * bestU * strike * Math.exp(-r * bestU);
-  return { price: best, delta, gamma: 0, vega: 0, theta, rho };
+  // Like blackScholes at zero vol, only the spot sensitivity is reported.
+  return { price: best, delta: sign * Math.exp(-q * bestU), gamma: 0, vega: 0, theta: 0, rho: 0 };
 }

@@ -24,33 +24,57 @@ const SQRT3 = 1.7320508075688772;
 const TWO_PI_OVER_SQRT27 = 1.2091995761561452;
 const CODY_SPLIT = 0.46875;
 
-/** Whether the t-series is used at (h, t): small t and moderate |h|, where Y(h+t) − Y(h−t) cancels. */
+/** Whether the t-series is used at (h, t): small t, where Y(h+t) − Y(h−t) would cancel. */
 function useSeries(h: number, t: number): boolean {
-  return t < 0.5 && h >= -3;
+  return t < 0.5 && (h >= -3 || t < -h / 6);
 }
 
+/** Ratios M_k/M_{k−1} for the tail series (module-level: no allocation). */
+const ratios = new Float64Array(64);
+
 /**
- * Y(h+t) − Y(h−t) = 2·Σ_{k odd} M_k(h)·t^k/k! for −3 ≤ h ≤ 0, t < ½, with the moments from the
- * recurrence M_{k+1} = h·M_k + k·M_{k−1}, M_0 = Y(h), M_1 = 1 + h·Y(h) (cancellation is at most
- * about one digit on this range). For h < −3 the erfcx difference loses about log10(|h|/2t)
- * digits of b, which moves the implied s only by about ε/|x| relatively, because b' is then tiny
- * next to b's own scale.
+ * Y(h+t) − Y(h−t) = 2·Σ_{k odd} M_k(h)·t^k/k! for h ≤ 0 and small t. For −3 ≤ h the moments come
+ * from the recurrence M_{k+1} = h·M_k + k·M_{k−1}, M_0 = Y(h), M_1 = 1 + h·Y(h) (at most about
+ * one digit of cancellation there). For h < −3 that recurrence is unstable, so the ratios
+ * ρ_{k−1} = M_k/M_{k−1} = k/(ρ_k + |h|) run backwards from well above the last term needed (each
+ * step damps the start error by k/(ρ_k + |h|)² ≤ ¼, and only adds positive numbers).
  */
 function seriesScaled(h: number, t: number): number {
   const m0 = millsY(h);
-  let previous = m0;
-  let moment = 1 + h * m0;
   const t2 = t * t;
   let term = t; // t^k/k!
   let sum = 0;
-  for (let k = 1; k < 60; k += 2) {
-    const add = moment * term;
-    sum += add;
-    if (add <= sum * 1e-17) break;
-    const even = h * moment + k * previous;
-    previous = even;
-    moment = h * even + (k + 1) * moment;
-    term *= t2 / ((k + 1) * (k + 2));
+  if (h >= -3) {
+    let previous = m0;
+    let moment = 1 + h * m0;
+    for (let k = 1; k < 60; k += 2) {
+      const add = moment * term;
+      sum += add;
+      if (add <= sum * 1e-17) break;
+      const even = h * moment + k * previous;
+      previous = even;
+      moment = h * even + (k + 1) * moment;
+      term *= t2 / ((k + 1) * (k + 2));
+    }
+    return 2 * sum;
+  }
+  const a = -h;
+  // Terms fall like (t/|h|)^k: enough odd terms for 1e-17, at most 15 (t < |h|/6).
+  const ratio2 = t2 / (a * a);
+  const oddTerms = ratio2 < 1e-34 ? 1 : Math.min(15, Math.ceil(-17 / Math.log10(ratio2)));
+  const kMax = 2 * oddTerms - 1;
+  let rho = 0;
+  for (let k = kMax + 30; k >= 1; k--) {
+    rho = k / (rho + a);
+    if (k <= kMax) ratios[k] = rho;
+  }
+  let moment = m0;
+  for (let k = 1; k <= kMax; k++) {
+    moment *= ratios[k]!;
+    if ((k & 1) === 1) {
+      sum += moment * term;
+      term *= t2 / ((k + 1) * (k + 2));
+    }
   }
   return 2 * sum;
 }

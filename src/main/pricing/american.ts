@@ -18,7 +18,7 @@
 // time or rates change. Delta and gamma are analytic; vega and rho add the boundary's own
 // sensitivity (one-sided bumps of the boundary solve); theta follows from the Black-Scholes
 // equation, which the representation satisfies exactly off the boundary.
-import { blackScholes, normCdf, type BsInputs, type BsResult } from './black-scholes.js';
+import { blackScholes, MIN_TOTAL_VOL, normCdf, type BsInputs, type BsResult } from './black-scholes.js';
 import { chebyshevEval, chebyshevFit, chebyshevNodes, gaussLegendre } from './quadrature.js';
 
 const INV_SQRT_2PI = 0.3989422804014327;
@@ -206,7 +206,9 @@ export function prepareAmerican(isCall: boolean, r: number, q: number, vol: numb
   // Put coordinates: a call is a put on the strike with rate and yield swapped.
   const rp = isCall ? q : r;
   const qp = isCall ? r : q;
-  if (!(rp > 0) || !(t > 0) || !(vol > 0)) {
+  // With r'·T below 1e-9 the early-exercise premium is below 1e-9·K (a put is never worth more
+  // than K − S + K·(1 − e^{−r'T}) over its European value) and the QD+ start is singular: European.
+  if (!(rp * t > 1e-9) || !(vol > 0)) {
     cache[at] = MODE_EUROPEAN;
     return;
   }
@@ -373,7 +375,7 @@ export function americanOption(p: BsInputs): BsResult {
   const euro = blackScholes(p);
   const isCall = p.right === 'C';
   if (!(p.t > 0)) return euro; // at or past expiry: intrinsic (blackScholes' degenerate case)
-  if (!(p.vol > 0)) return zeroVolAmerican(p);
+  if (!(p.vol * Math.sqrt(p.t) >= MIN_TOTAL_VOL)) return zeroVolAmerican(p);
   const cache = preparedFor(isCall, p.r, p.q, p.vol, p.t);
   if (cache[0] !== MODE_INTEGRAL) {
     // No early-exercise premium: a put with r ≤ 0 or a call with q ≤ 0 is worth its European
@@ -385,6 +387,22 @@ export function americanOption(p: BsInputs): BsResult {
   }
   addEarlyExercise(isCall, p.spot, p.strike, p.r, p.q, cache, 0, euro);
   return euro;
+}
+
+/**
+ * The critical spot price at the option's current time to expiry: a put is exercised at or below
+ * it, a call at or above it. Null when early exercise never pays (a put with r ≤ 0, a call with
+ * q ≤ 0) or there is no time or no volatility left.
+ */
+export function exerciseBoundary(p: Omit<BsInputs, 'spot'>): number | null {
+  if (!(p.strike > 0) || !Number.isFinite(p.t) || !Number.isFinite(p.vol) || !Number.isFinite(p.r) || !Number.isFinite(p.q)) {
+    throw new RangeError('exerciseBoundary needs strike > 0 and finite time, volatility and rates');
+  }
+  if (!(p.t > 0) || !(p.vol * Math.sqrt(p.t) >= MIN_TOTAL_VOL)) return null;
+  const isCall = p.right === 'C';
+  const cache = preparedFor(isCall, p.r, p.q, p.vol, p.t);
+  if (cache[0] !== MODE_INTEGRAL) return null;
+  return isCall ? p.strike / cache[6]! : p.strike * cache[6]!;
 }
 
 /**

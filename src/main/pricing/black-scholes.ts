@@ -29,6 +29,9 @@ export interface BsResult {
 
 const INV_SQRT_2PI = 0.3989422804014327;
 
+/** Smallest σ√T valued by the formula; below it the zero-variance limit is used. */
+export const MIN_TOTAL_VOL = 1e-12;
+
 export function normPdf(x: number): number {
   return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
 }
@@ -94,9 +97,11 @@ export function blackScholes(p: BsInputs): BsResult {
   if (!(spot > 0) || !(strike > 0) || !Number.isFinite(t) || !Number.isFinite(vol)) {
     throw new RangeError('blackScholes needs spot > 0, strike > 0 and finite time and volatility');
   }
-  if (t <= 0 || vol <= 0) return degenerate(p);
-  const sqrtT = Math.sqrt(t);
+  const sqrtT = Math.sqrt(Math.max(t, 0));
   const volSqrtT = vol * sqrtT;
+  // σ√T below 1e-12 (including underflow to 0) is the zero-variance limit: its value differs from
+  // the intrinsic value of the forward by less than 1e-12·S, and d₁ would be ±∞ or 0/0.
+  if (t <= 0 || vol <= 0 || !(volSqrtT >= MIN_TOTAL_VOL)) return degenerate(p);
   const d1 = (Math.log(spot / strike) + (r - q + 0.5 * vol * vol) * t) / volSqrtT;
   const d2 = d1 - volSqrtT;
   const dfR = Math.exp(-r * t);

@@ -11,7 +11,7 @@
 // move. Rows are dense: removing an option moves the last row into its place, so read outputs
 // through rowOf(id) (ids are stable, rows are not).
 import { addEarlyExercise, AMERICAN_STRIDE, hasEarlyExercise, prepareAmerican } from './american.js';
-import { normCdf, type BsResult, type Right } from './black-scholes.js';
+import { MIN_TOTAL_VOL, normCdf, type BsResult, type Right } from './black-scholes.js';
 import type { ExerciseStyle } from './conventions.js';
 
 const INV_SQRT_2PI = 0.3989422804014327;
@@ -312,12 +312,12 @@ export class OptionBook {
     const r = this.r[row]!;
     const q = this.q[row]!;
     const call = this.right[row] === 1;
-    if (!(T > 0) || !(sigma > 0)) {
+    const sqrtT = Math.sqrt(Math.max(T, 0));
+    const v = sigma * sqrtT;
+    if (!(T > 0) || !(v >= MIN_TOTAL_VOL)) {
       this.degenerateRow(row, S, K, T, r, q, call);
       return;
     }
-    const sqrtT = Math.sqrt(T);
-    const v = sigma * sqrtT;
     const d1 = (Math.log(S / K) + (r - q) * T) / v + 0.5 * v;
     const d2 = d1 - v;
     const dfR = Math.exp(-r * T);

@@ -6,7 +6,7 @@ import { americanOption } from './american.js';
 import { blackScholes, type BsResult } from './black-scholes.js';
 import { exerciseStyle } from './expiry.js';
 
-export { americanOption, AMERICAN_STRIDE, PRICE_NODES, prepareAmerican, addEarlyExercise, hasEarlyExercise } from './american.js';
+export { americanOption, exerciseBoundary, AMERICAN_STRIDE, PRICE_NODES, prepareAmerican, addEarlyExercise, hasEarlyExercise } from './american.js';
 export { black76, type Black76Inputs } from './black76.js';
 export { blackScholes, normCdf, normPdf, type BsInputs, type BsResult, type Right } from './black-scholes.js';
 export { OptionBook, PRICE, DELTA, GAMMA, VEGA, THETA, RHO, type BookOption, type OptionId } from './book.js';

@@ -8,6 +8,7 @@ import { ENGINE_VERSION } from '../engine/engine.js';
 import { DEFAULT_PORT, startHeadless } from '../headless/server.js';
 import { defaultDataDir, projectRoot, rendererDir } from '../paths.js';
 import { StartupError } from '../store/errors.js';
+import { registerPricingCommands } from './price.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -94,6 +95,8 @@ export function buildProgram(): Command {
     .option('--no-build', 'do not build the UI when it is missing')
     .option('--json', 'print the URL as one JSON line')
     .action(async (opts: ServeOptions) => serve(opts));
+
+  registerPricingCommands(program);
 
   return program;
 }

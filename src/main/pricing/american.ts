@@ -18,7 +18,7 @@
 // time or rates change. Delta and gamma are analytic; vega and rho add the boundary's own
 // sensitivity (one-sided bumps of the boundary solve); theta follows from the Black-Scholes
 // equation, which the representation satisfies exactly off the boundary.
-import { blackScholes, MIN_TOTAL_VOL, normCdf, type BsInputs, type BsResult } from './black-scholes.js';
+import { blackScholes, MIN_TOTAL_VOL, normCdf, normCdfInPlace, type BsInputs, type BsResult } from './black-scholes.js';
 import { chebyshevEval, chebyshevFit, chebyshevNodes, gaussLegendre } from './quadrature.js';
 
 const INV_SQRT_2PI = 0.3989422804014327;
@@ -269,14 +269,31 @@ export function hasEarlyExercise(cache: Float64Array, at: number): boolean {
   return cache[at] === MODE_INTEGRAL;
 }
 
+// Scratch for the premium sum (module-level: a revaluation allocates nothing).
+const nodeCdf = new Float64Array(2 * PRICE_NODES); // Φ(−d₋) at [j], Φ(−d₊) at [PRICE_NODES + j]
+const nodeD = new Float64Array(2 * PRICE_NODES); // d₋ at [j], d₊ at [PRICE_NODES + j]
+
+/** Layout of the `values` array of addEarlyExerciseInto: inputs, then the six Greeks in and out. */
+export const EE_SPOT = 0;
+export const EE_STRIKE = 1;
+export const EE_RATE = 2;
+export const EE_YIELD = 3;
+export const EE_PRICE = 4; // then delta, gamma, vega, theta, rho at 5..9
+export const EE_LENGTH = 10;
+
 /**
- * Adds the early-exercise premium to European BSM values of the same option, in place. `euro`
- * holds price, delta, gamma, vega, theta, rho of the European option at (spot, strike, r, q,
- * vol, t); the cache must have been prepared for the same (right, r, q, vol, t). Theta is
- * recomputed from the Black-Scholes equation. Nothing is allocated.
+ * Adds the early-exercise premium to European BSM values of the same option, in place, reading
+ * and writing a Float64Array (EE_* layout: spot, strike, r, q, then price, delta, gamma, vega,
+ * theta, rho of the European option, replaced by the American ones). The cache must have been
+ * prepared for the same (right, r, q, vol, t). Numbers never leave typed arrays, so nothing is
+ * allocated. Theta is recomputed from the Black-Scholes equation.
  */
-export function addEarlyExercise(isCall: boolean, spot: number, strike: number, r: number, q: number, cache: Float64Array, at: number, euro: BsResult): void {
+export function addEarlyExerciseInto(isCall: boolean, values: Float64Array, cache: Float64Array, at: number): void {
   if (cache[at] !== MODE_INTEGRAL) return;
+  const spot = values[EE_SPOT]!;
+  const strike = values[EE_STRIKE]!;
+  const r = values[EE_RATE]!;
+  const q = values[EE_YIELD]!;
   const rp = cache[at + 1]!;
   const qp = cache[at + 2]!;
   const vol = cache[at + 4]!;
@@ -284,16 +301,27 @@ export function addEarlyExercise(isCall: boolean, spot: number, strike: number, 
   const x = isCall ? strike / spot : spot / strike;
   if (x <= cache[at + 6]!) {
     // Exercise region: intrinsic value.
-    euro.price = isCall ? spot - strike : strike - spot;
-    euro.delta = isCall ? 1 : -1;
-    euro.gamma = 0;
-    euro.vega = 0;
-    euro.theta = 0;
-    euro.rho = 0;
+    values[EE_PRICE] = isCall ? spot - strike : strike - spot;
+    values[EE_PRICE + 1] = isCall ? 1 : -1;
+    values[EE_PRICE + 2] = 0;
+    values[EE_PRICE + 3] = 0;
+    values[EE_PRICE + 4] = 0;
+    values[EE_PRICE + 5] = 0;
     return;
   }
   const lnX = Math.log(x);
   const base = at + HEADER;
+  for (let j = 0; j < PRICE_NODES; j++) {
+    const o = base + j * PER_NODE;
+    const vz = cache[o + 2]!;
+    const dPlus = (lnX - cache[o + 3]! + (rp - qp) * cache[o + 1]!) / vz + 0.5 * vz;
+    const dMinus = dPlus - vz;
+    nodeD[j] = dMinus;
+    nodeD[PRICE_NODES + j] = dPlus;
+    nodeCdf[j] = -dMinus;
+    nodeCdf[PRICE_NODES + j] = -dPlus;
+  }
+  normCdfInPlace(nodeCdf, 0, 2 * PRICE_NODES);
   let p = 0; // premium per unit K'
   let px = 0; // ∂/∂x
   let pxx = 0; // ∂²/∂x²
@@ -304,14 +332,13 @@ export function addEarlyExercise(isCall: boolean, spot: number, strike: number, 
     const w = cache[o]!;
     const time = cache[o + 1]!;
     const vz = cache[o + 2]!;
-    const lnB = cache[o + 3]!;
     const er = cache[o + 4]!;
     const eq = cache[o + 5]!;
     const b = cache[o + 8]!;
-    const dPlus = (lnX - lnB + (rp - qp) * time) / vz + 0.5 * vz;
-    const dMinus = dPlus - vz;
-    const nMinus = normCdf(-dMinus);
-    const nPlus = normCdf(-dPlus);
+    const dMinus = nodeD[j]!;
+    const dPlus = nodeD[PRICE_NODES + j]!;
+    const nMinus = nodeCdf[j]!;
+    const nPlus = nodeCdf[PRICE_NODES + j]!;
     const pdf = er * INV_SQRT_2PI * Math.exp(-0.5 * dMinus * dMinus); // e^{−r't}φ(d₋) = x·e^{−q't}φ(d₊)/b
     const edge = rp - qp * b; // r' − q'·b
     p += w * (rp * er * nMinus - qp * x * eq * nPlus);
@@ -320,31 +347,58 @@ export function addEarlyExercise(isCall: boolean, spot: number, strike: number, 
     const implicitPerLnB = (pdf * edge) / vz;
     pVol += w * ((pdf * (rp * dPlus - qp * b * dMinus)) / vol + implicitPerLnB * cache[o + 6]!);
     const explicitRate = isCall
-      ? x * eq * nPlus * (qp * time - 1) + ((time / vz) * pdf * edge)
+      ? x * eq * nPlus * (qp * time - 1) + (time / vz) * pdf * edge
       : er * nMinus * (1 - rp * time) - (time / vz) * pdf * edge;
     pRate += w * (explicitRate + implicitPerLnB * cache[o + 7]!);
   }
   const kPut = isCall ? spot : strike;
-  const price = euro.price + kPut * p;
+  const price = values[EE_PRICE]! + kPut * p;
   let delta: number;
   let gamma: number;
   if (isCall) {
     // Π = S·π(K/S): ∂Π/∂S = π − x·π', ∂²Π/∂S² = x²·π''/S.
-    delta = euro.delta + p - x * px;
-    gamma = euro.gamma + (x * x * pxx) / spot;
+    delta = values[EE_PRICE + 1]! + p - x * px;
+    gamma = values[EE_PRICE + 2]! + (x * x * pxx) / spot;
   } else {
     // Π = K·π(S/K): ∂Π/∂S = π', ∂²Π/∂S² = π''/K.
-    delta = euro.delta + px;
-    gamma = euro.gamma + pxx / strike;
+    delta = values[EE_PRICE + 1]! + px;
+    gamma = values[EE_PRICE + 2]! + pxx / strike;
   }
-  euro.price = price;
-  euro.delta = delta;
-  euro.gamma = gamma;
-  euro.vega += kPut * pVol;
-  euro.rho += kPut * pRate;
+  values[EE_PRICE] = price;
+  values[EE_PRICE + 1] = delta;
+  values[EE_PRICE + 2] = gamma;
+  values[EE_PRICE + 3] = values[EE_PRICE + 3]! + kPut * pVol;
   // Black-Scholes equation off the boundary (the representation satisfies it exactly there):
   // θ = rV − (r−q)SΔ − ½σ²S²Γ.
-  euro.theta = r * price - (r - q) * spot * delta - 0.5 * vol * vol * spot * spot * gamma;
+  values[EE_PRICE + 4] = r * price - (r - q) * spot * delta - 0.5 * vol * vol * spot * spot * gamma;
+  values[EE_PRICE + 5] = values[EE_PRICE + 5]! + kPut * pRate;
+}
+
+const scalarValues = new Float64Array(EE_LENGTH);
+
+/**
+ * addEarlyExerciseInto for one option held as a BsResult (European values in, American out).
+ * For scalar use; the option book calls addEarlyExerciseInto directly.
+ */
+export function addEarlyExercise(isCall: boolean, spot: number, strike: number, r: number, q: number, cache: Float64Array, at: number, euro: BsResult): void {
+  const v = scalarValues;
+  v[EE_SPOT] = spot;
+  v[EE_STRIKE] = strike;
+  v[EE_RATE] = r;
+  v[EE_YIELD] = q;
+  v[EE_PRICE] = euro.price;
+  v[EE_PRICE + 1] = euro.delta;
+  v[EE_PRICE + 2] = euro.gamma;
+  v[EE_PRICE + 3] = euro.vega;
+  v[EE_PRICE + 4] = euro.theta;
+  v[EE_PRICE + 5] = euro.rho;
+  addEarlyExerciseInto(isCall, v, cache, at);
+  euro.price = v[EE_PRICE]!;
+  euro.delta = v[EE_PRICE + 1]!;
+  euro.gamma = v[EE_PRICE + 2]!;
+  euro.vega = v[EE_PRICE + 3]!;
+  euro.theta = v[EE_PRICE + 4]!;
+  euro.rho = v[EE_PRICE + 5]!;
 }
 
 /** Prepared caches of recent (right, r, q, vol, T), so a spot-only change skips the boundary solve. */

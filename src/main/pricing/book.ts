@@ -10,8 +10,8 @@
 // boundary is cached per row and re-solved only when vol, time or rates change, never for a spot
 // move. Rows are dense: removing an option moves the last row into its place, so read outputs
 // through rowOf(id) (ids are stable, rows are not).
-import { addEarlyExercise, AMERICAN_STRIDE, hasEarlyExercise, prepareAmerican } from './american.js';
-import { MIN_TOTAL_VOL, normCdf, type BsResult, type Right } from './black-scholes.js';
+import { addEarlyExerciseInto, AMERICAN_STRIDE, EE_PRICE, EE_RATE, EE_SPOT, EE_STRIKE, EE_YIELD, EE_LENGTH, hasEarlyExercise, prepareAmerican } from './american.js';
+import { MIN_TOTAL_VOL, normCdfInPlace, type Right } from './black-scholes.js';
 import type { ExerciseStyle } from './conventions.js';
 
 const INV_SQRT_2PI = 0.3989422804014327;
@@ -93,7 +93,15 @@ export class OptionBook {
   private readonly underlyingNames: string[] = [];
   private members: Int32Array[] = [];
   private memberCount: number[] = [];
-  private readonly scratch: BsResult = { price: 0, delta: 0, gamma: 0, vega: 0, theta: 0, rho: 0 };
+  // Per-revaluation scratch columns (the CDFs run as one pass over a column: no call per value).
+  private cdf1 = new Float64Array(0); // ±d₁, then Φ(±d₁)
+  private cdf2 = new Float64Array(0); // ±d₂, then Φ(±d₂)
+  private d1 = new Float64Array(0);
+  private sqrtT = new Float64Array(0);
+  private dfR = new Float64Array(0);
+  private dfQ = new Float64Array(0);
+  private skip = new Uint8Array(0); // row already valued (expired or zero variance)
+  private readonly early = new Float64Array(EE_LENGTH);
 
   constructor(initialCapacity = 1024) {
     this.grow(Math.max(1, initialCapacity));
@@ -103,7 +111,7 @@ export class OptionBook {
 
   /** Sets an underlying's spot, registering the underlying on first use; returns its index. */
   setSpot(underlying: string | number, spot: number): number {
-    check(Number.isFinite(spot) && spot > 0, `spot must be a finite number > 0 (got ${spot})`);
+    if (!(Number.isFinite(spot) && spot > 0)) throw new RangeError(`spot must be a finite number > 0 (got ${spot})`);
     let u: number;
     if (typeof underlying === 'number') {
       check(underlying >= 0 && underlying < this.underlyingNames.length, `unknown underlying index ${underlying}`);
@@ -265,16 +273,14 @@ export class OptionBook {
 
   /** Revalues every option at the current spots. */
   revalueAll(): void {
-    for (let row = 0; row < this.count; row++) this.revalueRow(row);
+    this.revalueRows(null, this.count);
   }
 
   /** Revalues only the options on one underlying. */
   revalueUnderlying(underlying: string | number): void {
     const u = typeof underlying === 'number' ? underlying : this.underlying(underlying);
     if (u < 0 || u >= this.members.length) return;
-    const list = this.members[u]!;
-    const n = this.memberCount[u]!;
-    for (let k = 0; k < n; k++) this.revalueRow(list[k]!);
+    this.revalueRows(this.members[u]!, this.memberCount[u]!);
   }
 
   /**
@@ -304,89 +310,124 @@ export class OptionBook {
     out[RHO]! += n * this.rho[row]!;
   }
 
-  private revalueRow(row: number): void {
+  /**
+   * Revalues rows list[0..n) (or rows 0..n when list is null) in three passes over typed arrays:
+   * d₁ and d₂, then the normal CDFs of whole columns, then prices and Greeks. No call in the hot
+   * path takes or returns a double, so V8 boxes no number on the heap: nothing is allocated.
+   */
+  private revalueRows(list: Int32Array | null, n: number): void {
+    if (this.cdf1.length < n) this.growScratch(n);
+    const { cdf1, cdf2, d1, sqrtT, dfR, dfQ, skip } = this;
+    for (let k = 0; k < n; k++) {
+      const row = list === null ? k : list[k]!;
+      const S = this.spots[this.underlyingOf[row]!]!;
+      const T = this.time[row]!;
+      const sigma = this.vol[row]!;
+      const rootT = Math.sqrt(T > 0 ? T : 0);
+      const v = sigma * rootT;
+      if (!(T > 0) || !(v >= MIN_TOTAL_VOL)) {
+        skip[k] = 1;
+        cdf1[k] = 0;
+        cdf2[k] = 0;
+        this.degenerateRow(row);
+        continue;
+      }
+      skip[k] = 0;
+      const x = (Math.log(S / this.strike[row]!) + (this.r[row]! - this.q[row]!) * T) / v + 0.5 * v;
+      const sign = this.right[row]!;
+      d1[k] = x;
+      cdf1[k] = sign * x;
+      cdf2[k] = sign * (x - v);
+      sqrtT[k] = rootT;
+      dfR[k] = Math.exp(-this.r[row]! * T);
+      dfQ[k] = Math.exp(-this.q[row]! * T);
+    }
+    normCdfInPlace(cdf1, 0, n);
+    normCdfInPlace(cdf2, 0, n);
+    for (let k = 0; k < n; k++) {
+      if (skip[k] === 1) continue;
+      const row = list === null ? k : list[k]!;
+      const S = this.spots[this.underlyingOf[row]!]!;
+      const K = this.strike[row]!;
+      const T = this.time[row]!;
+      const sigma = this.vol[row]!;
+      const r = this.r[row]!;
+      const q = this.q[row]!;
+      const rootT = sqrtT[k]!;
+      const discountR = dfR[k]!;
+      const discountQ = dfQ[k]!;
+      const x = d1[k]!;
+      // Φ(±d₁), Φ(±d₂) with + for calls, − for puts; sign = +1 / −1.
+      const sign = this.right[row]!;
+      const n1 = cdf1[k]!;
+      const n2 = cdf2[k]!;
+      const pdf1 = INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+      const sPdf = S * discountQ * pdf1;
+      const carryS = S * discountQ * n1;
+      const carryK = K * discountR * n2;
+      this.price[row] = sign * (carryS - carryK);
+      this.delta[row] = sign * discountQ * n1;
+      this.gamma[row] = (discountQ * pdf1) / (S * sigma * rootT);
+      this.vega[row] = sPdf * rootT;
+      this.theta[row] = (-sPdf * sigma) / (2 * rootT) + sign * (q * carryS - r * carryK);
+      this.rho[row] = sign * K * T * discountR * n2;
+      if (this.style[row] === 1) this.addAmerican(row);
+    }
+  }
+
+  /** Adds the early-exercise premium to a row holding its European values (American rows). */
+  private addAmerican(row: number): void {
+    const call = this.right[row] === 1;
+    const at = this.americanSlot[row]! * AMERICAN_STRIDE;
+    if (this.stale[row] === 1) {
+      prepareAmerican(call, this.r[row]!, this.q[row]!, this.vol[row]!, this.time[row]!, this.americanPool, at);
+      this.stale[row] = 0;
+    }
+    const e = this.early;
     const S = this.spots[this.underlyingOf[row]!]!;
     const K = this.strike[row]!;
-    const T = this.time[row]!;
-    const sigma = this.vol[row]!;
-    const r = this.r[row]!;
-    const q = this.q[row]!;
-    const call = this.right[row] === 1;
-    const sqrtT = Math.sqrt(Math.max(T, 0));
-    const v = sigma * sqrtT;
-    if (!(T > 0) || !(v >= MIN_TOTAL_VOL)) {
-      this.degenerateRow(row, S, K, T, r, q, call);
+    if (!hasEarlyExercise(this.americanPool, at)) {
+      // No early-exercise premium (put with r ≤ 0, call with q ≤ 0); in the double-boundary
+      // case exercising can still beat the European value (as in americanOption).
+      const immediate = call ? S - K : K - S;
+      if (immediate > this.price[row]!) {
+        this.price[row] = immediate;
+        this.delta[row] = call ? 1 : -1;
+        this.gamma[row] = 0;
+        this.vega[row] = 0;
+        this.theta[row] = 0;
+        this.rho[row] = 0;
+      }
       return;
     }
-    const d1 = (Math.log(S / K) + (r - q) * T) / v + 0.5 * v;
-    const d2 = d1 - v;
-    const dfR = Math.exp(-r * T);
-    const dfQ = Math.exp(-q * T);
-    const pdf1 = INV_SQRT_2PI * Math.exp(-0.5 * d1 * d1);
-    const sPdf = S * dfQ * pdf1;
-    let gamma = (dfQ * pdf1) / (S * v);
-    let vega = sPdf * sqrtT;
-    const decay = (-sPdf * sigma) / (2 * sqrtT);
-    let price: number;
-    let delta: number;
-    let theta: number;
-    let rho: number;
-    if (call) {
-      const n1 = normCdf(d1);
-      const n2 = normCdf(d2);
-      price = S * dfQ * n1 - K * dfR * n2;
-      delta = dfQ * n1;
-      theta = decay - r * K * dfR * n2 + q * S * dfQ * n1;
-      rho = K * T * dfR * n2;
-    } else {
-      const n1 = normCdf(-d1);
-      const n2 = normCdf(-d2);
-      price = K * dfR * n2 - S * dfQ * n1;
-      delta = -dfQ * n1;
-      theta = decay + r * K * dfR * n2 - q * S * dfQ * n1;
-      rho = -K * T * dfR * n2;
-    }
-    if (this.style[row] === 1) {
-      const at = this.americanSlot[row]! * AMERICAN_STRIDE;
-      if (this.stale[row] === 1) {
-        prepareAmerican(call, r, q, sigma, T, this.americanPool, at);
-        this.stale[row] = 0;
-      }
-      if (hasEarlyExercise(this.americanPool, at)) {
-        const g = this.scratch;
-        g.price = price;
-        g.delta = delta;
-        g.gamma = gamma;
-        g.vega = vega;
-        g.theta = theta;
-        g.rho = rho;
-        addEarlyExercise(call, S, K, r, q, this.americanPool, at, g);
-        price = g.price;
-        delta = g.delta;
-        gamma = g.gamma;
-        vega = g.vega;
-        theta = g.theta;
-        rho = g.rho;
-      } else {
-        // No early-exercise premium (put with r ≤ 0, call with q ≤ 0); in the double-boundary
-        // case exercising can still beat the European value (as in americanOption).
-        const immediate = call ? S - K : K - S;
-        if (immediate > price) {
-          price = immediate;
-          delta = call ? 1 : -1;
-          gamma = 0;
-          vega = 0;
-          theta = 0;
-          rho = 0;
-        }
-      }
-    }
-    this.price[row] = price;
-    this.delta[row] = delta;
-    this.gamma[row] = gamma;
-    this.vega[row] = vega;
-    this.theta[row] = theta;
-    this.rho[row] = rho;
+    e[EE_SPOT] = S;
+    e[EE_STRIKE] = K;
+    e[EE_RATE] = this.r[row]!;
+    e[EE_YIELD] = this.q[row]!;
+    e[EE_PRICE] = this.price[row]!;
+    e[EE_PRICE + 1] = this.delta[row]!;
+    e[EE_PRICE + 2] = this.gamma[row]!;
+    e[EE_PRICE + 3] = this.vega[row]!;
+    e[EE_PRICE + 4] = this.theta[row]!;
+    e[EE_PRICE + 5] = this.rho[row]!;
+    addEarlyExerciseInto(call, e, this.americanPool, at);
+    this.price[row] = e[EE_PRICE]!;
+    this.delta[row] = e[EE_PRICE + 1]!;
+    this.gamma[row] = e[EE_PRICE + 2]!;
+    this.vega[row] = e[EE_PRICE + 3]!;
+    this.theta[row] = e[EE_PRICE + 4]!;
+    this.rho[row] = e[EE_PRICE + 5]!;
+  }
+
+  private growScratch(n: number): void {
+    const size = Math.max(n, this.capacity);
+    this.cdf1 = new Float64Array(size);
+    this.cdf2 = new Float64Array(size);
+    this.d1 = new Float64Array(size);
+    this.sqrtT = new Float64Array(size);
+    this.dfR = new Float64Array(size);
+    this.dfQ = new Float64Array(size);
+    this.skip = new Uint8Array(size);
   }
 
   /**
@@ -394,7 +435,13 @@ export class OptionBook {
    * the discounted intrinsic value of the forward; American with time left, the best of
    * exercising now, at expiry, or at the stationary point of the deterministic path.
    */
-  private degenerateRow(row: number, S: number, K: number, T: number, r: number, q: number, call: boolean): void {
+  private degenerateRow(row: number): void {
+    const S = this.spots[this.underlyingOf[row]!]!;
+    const K = this.strike[row]!;
+    const T = this.time[row]!;
+    const r = this.r[row]!;
+    const q = this.q[row]!;
+    const call = this.right[row] === 1;
     const t = Math.max(T, 0);
     const sign = call ? 1 : -1;
     const atExpiry = sign * (S * Math.exp(-q * t) - K * Math.exp(-r * t));

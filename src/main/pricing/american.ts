@@ -18,7 +18,7 @@
 // time or rates change. Delta and gamma are analytic; vega and rho add the boundary's own
 // sensitivity (one-sided bumps of the boundary solve); theta follows from the Black-Scholes
 // equation, which the representation satisfies exactly off the boundary.
-import { blackScholes, MIN_TOTAL_VOL, normCdf, normCdfInPlace, type BsInputs, type BsResult } from './black-scholes.js';
+import { blackScholes, MIN_TOTAL_VOL, normCdf, normCdfAndDensityInPlace, type BsInputs, type BsResult } from './black-scholes.js';
 import { chebyshevEval, chebyshevFit, chebyshevNodes, gaussLegendre } from './quadrature.js';
 
 const INV_SQRT_2PI = 0.3989422804014327;
@@ -39,9 +39,10 @@ const PANELS: readonly (readonly ['z' | 'w', number, number, number])[] = [
 export const PRICE_NODES = PANELS.reduce((n, panel) => n + panel[3], 0);
 
 // Cache layout per option: [mode, r', q', X = b(0+), vol, T, b(T), reserved] then per price node
-// j: weight, t, σ√t, ln b, e^{−r't}, e^{−q't}, ∂ln b/∂σ, ∂ln b/∂rate, b.
+// j: weight, t, σ√t, ln b, e^{−r't}, e^{−q't}, ∂ln b/∂σ, ∂ln b/∂rate, b, 1/(σ√t),
+// (r'−q')t/(σ√t) + σ√t/2 (so that d₊ = (ln x − ln b)/(σ√t) + that).
 const HEADER = 8;
-const PER_NODE = 9;
+const PER_NODE = 11;
 export const AMERICAN_STRIDE = HEADER + PER_NODE * PRICE_NODES;
 
 const MODE_EUROPEAN = 0;
@@ -245,6 +246,9 @@ export function prepareAmerican(isCall: boolean, r: number, q: number, vol: numb
       cache[o + 4] = Math.exp(-rp * time);
       cache[o + 5] = Math.exp(-qp * time);
       cache[o + 8] = b;
+      const vz = vol * Math.sqrt(time);
+      cache[o + 9] = 1 / vz;
+      cache[o + 10] = ((rp - qp) * time) / vz + 0.5 * vz;
     }
   }
   // Boundary sensitivities by one-sided bumps (the boundary is a smooth, deterministic function
@@ -272,6 +276,7 @@ export function hasEarlyExercise(cache: Float64Array, at: number): boolean {
 // Scratch for the premium sum (module-level: a revaluation allocates nothing).
 const nodeCdf = new Float64Array(2 * PRICE_NODES); // Φ(−d₋) at [j], Φ(−d₊) at [PRICE_NODES + j]
 const nodeD = new Float64Array(2 * PRICE_NODES); // d₋ at [j], d₊ at [PRICE_NODES + j]
+const nodePdf = new Float64Array(2 * PRICE_NODES); // φ(d₋) at [j] (φ(d₊) unused)
 
 /** Layout of the `values` array of addEarlyExerciseInto: inputs, then the six Greeks in and out. */
 export const EE_SPOT = 0;
@@ -313,15 +318,16 @@ export function addEarlyExerciseInto(isCall: boolean, values: Float64Array, cach
   const base = at + HEADER;
   for (let j = 0; j < PRICE_NODES; j++) {
     const o = base + j * PER_NODE;
-    const vz = cache[o + 2]!;
-    const dPlus = (lnX - cache[o + 3]! + (rp - qp) * cache[o + 1]!) / vz + 0.5 * vz;
-    const dMinus = dPlus - vz;
+    const dPlus = (lnX - cache[o + 3]!) * cache[o + 9]! + cache[o + 10]!;
+    const dMinus = dPlus - cache[o + 2]!;
     nodeD[j] = dMinus;
     nodeD[PRICE_NODES + j] = dPlus;
     nodeCdf[j] = -dMinus;
     nodeCdf[PRICE_NODES + j] = -dPlus;
   }
-  normCdfInPlace(nodeCdf, 0, 2 * PRICE_NODES);
+  normCdfAndDensityInPlace(nodeCdf, nodePdf, 0, 2 * PRICE_NODES);
+  const inverseX = 1 / x;
+  const inverseVol = 1 / vol;
   let p = 0; // premium per unit K'
   let px = 0; // ∂/∂x
   let pxx = 0; // ∂²/∂x²
@@ -331,7 +337,7 @@ export function addEarlyExerciseInto(isCall: boolean, values: Float64Array, cach
     const o = base + j * PER_NODE;
     const w = cache[o]!;
     const time = cache[o + 1]!;
-    const vz = cache[o + 2]!;
+    const inverseVz = cache[o + 9]!;
     const er = cache[o + 4]!;
     const eq = cache[o + 5]!;
     const b = cache[o + 8]!;
@@ -339,16 +345,14 @@ export function addEarlyExerciseInto(isCall: boolean, values: Float64Array, cach
     const dPlus = nodeD[PRICE_NODES + j]!;
     const nMinus = nodeCdf[j]!;
     const nPlus = nodeCdf[PRICE_NODES + j]!;
-    const pdf = er * INV_SQRT_2PI * Math.exp(-0.5 * dMinus * dMinus); // e^{−r't}φ(d₋) = x·e^{−q't}φ(d₊)/b
+    const pdf = er * nodePdf[j]!; // e^{−r't}φ(d₋) = x·e^{−q't}φ(d₊)/b
     const edge = rp - qp * b; // r' − q'·b
+    const implicitPerLnB = pdf * edge * inverseVz; // ∂f/∂ln b
     p += w * (rp * er * nMinus - qp * x * eq * nPlus);
-    px += w * (-qp * eq * nPlus - (edge * pdf) / (x * vz));
-    pxx += (w * pdf * (qp * b + edge * (1 + dMinus / vz))) / (x * x * vz);
-    const implicitPerLnB = (pdf * edge) / vz;
-    pVol += w * ((pdf * (rp * dPlus - qp * b * dMinus)) / vol + implicitPerLnB * cache[o + 6]!);
-    const explicitRate = isCall
-      ? x * eq * nPlus * (qp * time - 1) + (time / vz) * pdf * edge
-      : er * nMinus * (1 - rp * time) - (time / vz) * pdf * edge;
+    px += w * (-qp * eq * nPlus - implicitPerLnB * inverseX);
+    pxx += w * pdf * (qp * b + edge * (1 + dMinus * inverseVz)) * inverseVz * inverseX * inverseX;
+    pVol += w * (pdf * (rp * dPlus - qp * b * dMinus) * inverseVol + implicitPerLnB * cache[o + 6]!);
+    const explicitRate = isCall ? x * eq * nPlus * (qp * time - 1) + time * implicitPerLnB : er * nMinus * (1 - rp * time) - time * implicitPerLnB;
     pRate += w * (explicitRate + implicitPerLnB * cache[o + 7]!);
   }
   const kPut = isCall ? spot : strike;

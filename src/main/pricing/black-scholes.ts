@@ -87,12 +87,22 @@ export function normCdf(x: number): number {
  * be inlined everywhere.
  */
 export function normCdfInPlace(values: Float64Array, from: number, to: number): void {
+  normCdfAndDensityInPlace(values, null, from, to);
+}
+
+/**
+ * normCdfInPlace that also writes the density φ(x) of each value into `density` (when given),
+ * reusing the exponential the CDF needs anyway (one extra exponential only near the centre).
+ */
+export function normCdfAndDensityInPlace(values: Float64Array, density: Float64Array | null, from: number, to: number): void {
   for (let i = from; i < to; i++) {
     const x = values[i]!;
     const y = Math.abs(x) * 0.7071067811865476;
     let tail = 0;
+    let e = 0; // e^{−y²} = e^{−x²/2}, when computed
     if (y <= 0.46875) {
       const z = y * y;
+      if (density !== null) e = Math.exp(-z);
       tail =
         1 -
         (y * ((((0.185777706184603153 * z + 3.1611237438705656) * z + 113.864154151050156) * z + 377.485237685302021) * z + 3209.37758913846947)) /
@@ -114,16 +124,20 @@ export function normCdfInPlace(values: Float64Array, from: number, to: number): 
           3439.36767414372164) *
           y +
         1230.33935480374942;
-      tail = (Math.exp(-y * y) * num) / den;
+      e = Math.exp(-y * y);
+      tail = (e * num) / den;
     } else if (y < 26.543) {
       const z = 1 / (y * y);
       const num = ((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z + 0.125781726111229246) * z + 0.0160837851487422766) * z + 6.58749161529837803e-4;
       const den = ((((z + 2.56852019228982242) * z + 1.87295284992346047) * z + 0.527905102951428412) * z + 0.0605183413124413191) * z + 0.00233520497626869185;
-      tail = (Math.exp(-y * y) * (0.5641895835477563 - (z * num) / den)) / y;
+      e = Math.exp(-y * y);
+      tail = (e * (0.5641895835477563 - (z * num) / den)) / y;
     } else if (y !== y) {
       tail = Number.NaN;
+      e = Number.NaN;
     }
     values[i] = x <= 0 ? 0.5 * tail : 1 - 0.5 * tail;
+    if (density !== null) density[i] = INV_SQRT_2PI * e;
   }
 }
 

@@ -114,7 +114,7 @@ export class OptionBook {
     if (!(Number.isFinite(spot) && spot > 0)) throw new RangeError(`spot must be a finite number > 0 (got ${spot})`);
     let u: number;
     if (typeof underlying === 'number') {
-      check(underlying >= 0 && underlying < this.underlyingNames.length, `unknown underlying index ${underlying}`);
+      if (!(underlying >= 0 && underlying < this.underlyingNames.length)) throw new RangeError(`unknown underlying index ${underlying}`);
       u = underlying;
     } else {
       u = this.underlyingIndex.get(underlying) ?? this.registerUnderlying(underlying);
@@ -229,7 +229,7 @@ export class OptionBook {
   }
 
   setVol(id: OptionId, vol: number): void {
-    check(Number.isFinite(vol) && vol >= 0, `vol must be a finite number ≥ 0 (got ${vol})`);
+    if (!(vol >= 0 && vol < Infinity)) throw new RangeError(`vol must be a finite number ≥ 0 (got ${vol})`);
     const row = this.rowOf(id);
     if (this.vol[row] !== vol) {
       this.vol[row] = vol;
@@ -238,7 +238,7 @@ export class OptionBook {
   }
 
   setTime(id: OptionId, years: number): void {
-    check(Number.isFinite(years), `time must be finite (got ${years})`);
+    if (!Number.isFinite(years)) throw new RangeError(`time must be finite (got ${years})`);
     const row = this.rowOf(id);
     if (this.time[row] !== years) {
       this.time[row] = years;
@@ -265,7 +265,7 @@ export class OptionBook {
   /** Current row of an option id (changes when another option is removed). */
   rowOf(id: OptionId): number {
     const row = id >= 0 && id < this.rowOfId.length ? this.rowOfId[id]! : -1;
-    check(row >= 0, `unknown option id ${id}`);
+    if (row < 0) throw new RangeError(`unknown option id ${id}`);
     return row;
   }
 

@@ -46,6 +46,10 @@ const fail = (reason: IvFailureReason, message: string): IvResult => ({ ok: fals
 const money = (x: number) => (Math.abs(x) >= 1e-4 || x === 0 ? x.toFixed(4) : x.toExponential(3));
 
 function validate(p: { price: number; strike: number; t: number; r: number }, underlying: number, underlyingName: string): IvResult | null {
+  // Fast path: nothing to report (the messages below are built only when something is wrong).
+  if (p.price >= 0 && p.price < Infinity && underlying > 0 && underlying < Infinity && p.strike > 0 && p.strike < Infinity && Number.isFinite(p.r) && p.t > 0 && p.t < Infinity) {
+    return null;
+  }
   const bad: string[] = [];
   if (!Number.isFinite(p.price) || p.price < 0) bad.push(`price must be a finite number ≥ 0 (got ${p.price})`);
   if (!(Number.isFinite(underlying) && underlying > 0)) bad.push(`${underlyingName} must be a finite number > 0 (got ${underlying})`);
@@ -53,35 +57,32 @@ function validate(p: { price: number; strike: number; t: number; r: number }, un
   if (!Number.isFinite(p.t)) bad.push(`time to expiry must be finite (got ${p.t})`);
   if (!Number.isFinite(p.r)) bad.push(`rate must be finite (got ${p.r})`);
   if (bad.length > 0) return fail('BAD_INPUT', bad.join('; '));
-  if (p.t <= 0) return fail('EXPIRED', `no time to expiry (t = ${p.t} years): an expired option has no implied volatility`);
-  return null;
+  return fail('EXPIRED', `no time to expiry (t = ${p.t} years): an expired option has no implied volatility`);
 }
 
 /**
- * Black implied volatility from an undiscounted price B of an option on a forward F (price/DF).
+ * Black implied volatility from the normalised price β = price/(DF·√(F·K)) at log-moneyness
+ * x = ln(F/K); `scale` = DF·√(F·K) turns normalised values back into money for messages.
  * All inputs already validated.
  */
-function blackImplied(undiscounted: number, forward: number, strike: number, t: number, right: Right, df: number): IvResult {
+function blackImplied(beta: number, x: number, scale: number, t: number, right: Right): IvResult {
   const theta: 1 | -1 = right === 'C' ? 1 : -1;
-  const x = Math.log(forward / strike);
-  const scale = Math.sqrt(forward) * Math.sqrt(strike);
-  const beta = undiscounted / scale;
   const intrinsic = normalisedIntrinsic(x, theta);
   const bMax = Math.exp(0.5 * theta * x); // F/√(FK) for a call, K/√(FK) for a put
-  const discounted = (b: number) => b * scale * df;
   if (beta >= bMax * (1 - BOUND_TOLERANCE)) {
     return fail(
       'ABOVE_UPPER_BOUND',
-      `price ${money(undiscounted * df)} is at or above the maximum ${money(discounted(bMax))} of a ${right === 'C' ? 'call (the discounted forward)' : 'put (the discounted strike)'}: no implied volatility`,
+      `price ${money(beta * scale)} is at or above the maximum ${money(bMax * scale)} of a ${right === 'C' ? 'call (the discounted forward)' : 'put (the discounted strike)'}: no implied volatility`,
     );
   }
   const otm = beta - intrinsic;
-  if (otm < -BOUND_TOLERANCE * Math.max(beta, intrinsic)) {
-    return fail('BELOW_INTRINSIC', `price ${money(undiscounted * df)} is below the intrinsic value ${money(discounted(intrinsic))}: no implied volatility`);
+  const tolerance = BOUND_TOLERANCE * (beta > intrinsic ? beta : intrinsic);
+  if (otm < -tolerance) {
+    return fail('BELOW_INTRINSIC', `price ${money(beta * scale)} is below the intrinsic value ${money(intrinsic * scale)}: no implied volatility`);
   }
-  if (otm <= BOUND_TOLERANCE * Math.max(beta, intrinsic)) return { ok: true, iv: 0 };
-  const s = impliedTotalVolOtm(otm, -Math.abs(x));
-  if (!(s >= 0 && Number.isFinite(s))) return fail('NOT_CONVERGED', `implied volatility did not converge for price ${money(undiscounted * df)}`);
+  if (otm <= tolerance) return { ok: true, iv: 0 };
+  const s = impliedTotalVolOtm(otm, x > 0 ? -x : x);
+  if (!(s >= 0 && s < Infinity)) return fail('NOT_CONVERGED', `implied volatility did not converge for price ${money(beta * scale)}`);
   return { ok: true, iv: s / Math.sqrt(t) };
 }
 
@@ -89,18 +90,19 @@ function blackImplied(undiscounted: number, forward: number, strike: number, t: 
 export function impliedVolatilityBlack76(p: Black76IvInputs): IvResult {
   const invalid = validate(p, p.forward, 'forward');
   if (invalid) return invalid;
-  const df = Math.exp(-p.r * p.t);
-  return blackImplied(p.price / df, p.forward, p.strike, p.t, p.right, df);
+  const scale = Math.exp(-p.r * p.t) * Math.sqrt(p.forward) * Math.sqrt(p.strike);
+  return blackImplied(p.price / scale, Math.log(p.forward / p.strike), scale, p.t, p.right);
 }
 
 /** Implied volatility of an option on a stock or index with a continuous dividend yield. */
 export function impliedVolatility(p: IvInputs): IvResult {
   const invalid = validate(p, p.spot, 'spot');
   if (invalid) return invalid;
-  if (!Number.isFinite(p.q)) return fail('BAD_INPUT', `dividend yield must be finite (got ${p.q})`);
-  const df = Math.exp(-p.r * p.t);
-  const forward = p.spot * Math.exp((p.r - p.q) * p.t);
-  const european = blackImplied(p.price / df, forward, p.strike, p.t, p.right, df);
+  if (!(p.q > -Infinity && p.q < Infinity)) return fail('BAD_INPUT', `dividend yield must be finite (got ${p.q})`);
+  // x = ln(F/K) with F = S·e^{(r−q)T}; DF·√(F·K) = √(S·K)·e^{−(r+q)T/2}: one log, one exp.
+  const x = Math.log(p.spot / p.strike) + (p.r - p.q) * p.t;
+  const scale = Math.sqrt(p.spot) * Math.sqrt(p.strike) * Math.exp(-0.5 * (p.r + p.q) * p.t);
+  const european = blackImplied(p.price / scale, x, scale, p.t, p.right);
   if (p.style !== 'american') return european;
   return americanImplied(p, european);
 }

@@ -31,6 +31,8 @@ function useSeries(h: number, t: number): boolean {
 
 /** Ratios M_k/M_{k−1} for the tail series (module-level: no allocation). */
 const ratios = new Float64Array(64);
+/** 1/((k+1)(k+2)): the step from t^k/k! to t^{k+2}/(k+2)! without a division. */
+const STEP = Float64Array.from({ length: 64 }, (_, k) => 1 / ((k + 1) * (k + 2)));
 
 /**
  * Y(h+t) − Y(h−t) = 2·Σ_{k odd} M_k(h)·t^k/k! for h ≤ 0 and small t. For −3 ≤ h the moments come
@@ -54,7 +56,7 @@ function seriesScaled(h: number, t: number): number {
       const even = h * moment + k * previous;
       previous = even;
       moment = h * even + (k + 1) * moment;
-      term *= t2 / ((k + 1) * (k + 2));
+      term *= t2 * STEP[k]!;
     }
     return 2 * sum;
   }
@@ -73,7 +75,7 @@ function seriesScaled(h: number, t: number): number {
     moment *= ratios[k]!;
     if ((k & 1) === 1) {
       sum += moment * term;
-      term *= t2 / ((k + 1) * (k + 2));
+      term *= t2 * STEP[k]!;
     }
   }
   return 2 * sum;
@@ -159,44 +161,42 @@ export function impliedTotalVolOtm(beta: number, x: number): number {
     const sc = Math.sqrt(-2 * x);
     const bc = normalisedBlackOtm(x, sc);
     const vc = lastVega;
+    // The branch is chosen by where the asymptotic guess falls relative to the tangents' zeros
+    // s_l and s_u (rather than by evaluating b there): one evaluation of b fewer per solve.
     if (beta < bc) {
       const sl = sc - bc / vc;
-      const bl = sl > 0 ? normalisedBlackOtm(x, sl) : 0;
-      if (beta < bl) {
+      // b ≈ (2π|x|/√27)·Φ(−|x|/(√3·s))³ for small s, inverted.
+      const p = Math.cbrt(beta / (TWO_PI_OVER_SQRT27 * -x));
+      const z = p < 0.5 ? inverseNormCdf(p) : Number.NaN;
+      const guess = z < 0 ? x / (SQRT3 * z) : Number.NaN;
+      lo = 0;
+      hi = sc;
+      if (guess < sl) {
         branch = 0;
-        lo = 0;
-        hi = sl;
-        // b ≈ (2π|x|/√27)·Φ(−|x|/(√3·s))³ for small s, inverted.
-        const p = Math.cbrt(beta / (TWO_PI_OVER_SQRT27 * -x));
-        const z = p < 0.5 ? inverseNormCdf(p) : Number.NaN;
-        s = z < 0 ? x / (SQRT3 * z) : 0.5 * sl;
+        s = guess;
       } else {
         branch = 1;
-        lo = Math.max(sl, 0);
-        hi = sc;
         s = sc + (beta - bc) / vc;
       }
     } else {
       const su = sc + (bMax - bc) / vc;
-      const bu = normalisedBlackOtm(x, su);
-      if (beta <= bu) {
-        branch = 1;
-        lo = sc;
-        hi = su;
-        s = sc + (beta - bc) / vc;
-      } else {
+      // b_max − b ≈ (e^{x/2} + e^{−x/2})·Φ(−s/2) for large s, inverted.
+      const p = (bMax - beta) / (bMax + 1 / bMax);
+      const guess = p < 0.5 ? -2 * inverseNormCdf(p) : Number.NaN;
+      lo = sc;
+      hi = Infinity;
+      if (guess > su) {
         branch = 2;
-        lo = su;
-        hi = Infinity;
-        // b_max − b ≈ (e^{x/2} + e^{−x/2})·Φ(−s/2) for large s, inverted.
-        const p = (bMax - beta) / (bMax + 1 / bMax);
-        s = p < 0.5 ? -2 * inverseNormCdf(p) : 2 * su;
+        s = guess;
+      } else {
+        branch = 1;
+        s = sc + (beta - bc) / vc;
       }
     }
     if (!(s > lo && s < hi)) s = hi === Infinity ? 2 * lo + 1 : 0.5 * (lo + hi);
   }
-  const lnBeta = Math.log(beta);
-  const lnGap = Math.log(bMax - beta);
+  const lnBeta = branch === 0 ? Math.log(beta) : 0;
+  const lnGap = branch === 2 ? Math.log(bMax - beta) : 0;
   let iteration = 0;
   let finishing = false;
   for (; iteration < 40; iteration++) {
@@ -266,7 +266,7 @@ export function impliedTotalVolOtm(beta: number, x: number): number {
     }
     s = next;
     // Fourth-order convergence: once a step is below ~1e-12·s, one more step reaches rounding level.
-    if (finishing || hi - lo <= 4.440892098500626e-16 * hi) {
+    if (finishing || (hi < Infinity && hi - lo <= 4.440892098500626e-16 * hi)) {
       iteration++;
       break;
     }

@@ -1,7 +1,6 @@
-// Black-Scholes-Merton for European options with a continuous dividend yield.
-// Conventions (stated once, used everywhere): time in years; rates and yields continuous;
-// vega per 1.00 of volatility; theta per year (divide by 365 for per calendar day);
-// rho per 1.00 of rate. The pricing issue adds American exercise and implied volatility.
+// Black-Scholes-Merton for European options with a continuous dividend yield, and the normal
+// CDF every pricer in this folder uses. Units of the Greeks: conventions.ts (time in years, vega
+// per 1.00 of volatility, theta per year, rho per 1.00 of rate).
 
 export type Right = 'C' | 'P';
 

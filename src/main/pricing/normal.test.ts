@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { erfc, erfcx, inverseNormCdf, normCdfPrecise } from './normal.js';
-import { normCdf } from './black-scholes.js';
+import { normCdf, normCdfAndDensityInPlace, normCdfInPlace, normPdf } from './black-scholes.js';
 
 // References computed independently with mpmath at 40-60 significant digits (mpmath.erfc,
 // exp(x²)·erfc(x), and a root of ncdf(z) = p), rounded to 17 digits.
@@ -91,6 +91,32 @@ describe('normal CDF', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('normCdfInPlace (the book’s column form)', () => {
+  it('gives exactly normCdf and normPdf, value by value', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -40, max: 40, noNaN: true }), { minLength: 1, maxLength: 50 }), (xs) => {
+        const values = Float64Array.from(xs);
+        normCdfInPlace(values, 0, values.length);
+        xs.forEach((x, i) => expect(values[i]).toBe(normCdf(x)));
+        const again = Float64Array.from(xs);
+        const density = new Float64Array(xs.length);
+        normCdfAndDensityInPlace(again, density, 0, xs.length);
+        xs.forEach((x, i) => {
+          expect(again[i]).toBe(normCdf(x));
+          expect(Math.abs(density[i]! - normPdf(x))).toBeLessThanOrEqual(4e-16 * (1 + x * x) * normPdf(x) + 1e-300);
+        });
+      }),
+    );
+  });
+
+  it('keeps NaN as NaN', () => {
+    const values = Float64Array.from([Number.NaN, 0]);
+    normCdfInPlace(values, 0, 2);
+    expect(values[0]).toBeNaN();
+    expect(values[1]).toBe(0.5);
   });
 });
 

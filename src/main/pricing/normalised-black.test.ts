@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { impliedTotalVolOtm, ivIterations, normalisedBlack, normalisedBlackOtm, normalisedBlackOtmComplement, normalisedVega } from './normalised-black.js';
+import { impliedTotalVolOtm, ivIterations, normalisedBlack, normalisedBlackOtm, normalisedBlackOtmComplement, normalisedVega, scaledNormalisedBlack } from './normalised-black.js';
 
 // b(x, s) = e^{x/2}Φ(x/s + s/2) − e^{−x/2}Φ(x/s − s/2), from mpmath at 40 digits.
 const REFERENCE: [number, number, number][] = [
@@ -16,11 +16,28 @@ const REFERENCE: [number, number, number][] = [
   [-2, 8, 3.6781785984458573e-1],
 ];
 
+// The scaled function Y(h+t) − Y(h−t), Y = Φ/φ, where the two terms nearly cancel (small t),
+// from mpmath at 50 digits.
+const SCALED: [number, number, number][] = [
+  [-3.01, 1e-06, 1.7154361180036621739e-7],
+  [-3.01, 0.45, 0.07825186018119074426],
+  [-3.5, 0.3, 0.04040602118756449837],
+  [-4, 0.01, 0.0010678141732334893292],
+  [-6, 0.49, 0.025362348907332632552],
+  [-10, 0.1, 0.0019429889510160897355],
+  [-30, 0.001, 2.2148556526092139665e-6],
+  [-100, 0.49, 0.00009797296537558489233],
+];
+
 const relative = (a: number, b: number) => Math.abs(a / b - 1);
 
 describe('normalised Black function', () => {
   it('matches high-precision values with full relative accuracy, down to 1e-90', () => {
     for (const [x, s, ref] of REFERENCE) expect(relative(normalisedBlackOtm(x, s), ref), `b(${x}, ${s})`).toBeLessThan(2e-14);
+  });
+
+  it('keeps full precision where Y(h+t) − Y(h−t) cancels (small t, moderate and large |h|)', () => {
+    for (const [h, t, ref] of SCALED) expect(relative(scaledNormalisedBlack(h, t), ref), `h=${h} t=${t}`).toBeLessThan(2e-15);
   });
 
   it('b + (b_max − b) = b_max, and put-call parity b(x,s,+1) − b(x,s,−1) = e^{x/2} − e^{−x/2}', () => {

@@ -7,8 +7,8 @@
 // M. Li's QD+ approximation (Review of Derivatives Research 13 (2010) 75–99), held as a Chebyshev
 // polynomial in √τ of ln(B/X)², and refined by one Jacobi-Newton and two plain fixed-point
 // iterations of the boundary's value-matching equation; the premium integral uses Gauss-Legendre
-// panels in √t and √(T − t). Against a converged Leisen-Reimer tree this is within about 1e-4 of the price for
-// listed-option parameters (american.test.ts, and the pricing benchmark prints the error).
+// panels in √t and √(T − t). Against a converged Leisen-Reimer tree this is within about 1e-4 of
+// the price for listed-option parameters (american.test.ts; the pricing benchmark prints it).
 //
 // A call is a put with spot and strike, and rate and yield, exchanged (McDonald-Schroder
 // symmetry C(S, K, r, q) = P(K, S, q, r)), and the put is homogeneous in (S, K), so everything

@@ -20,7 +20,8 @@ const files = readdirSync('bench')
   .sort()
   .map((f) => `bench/${f}`);
 for (const file of files) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit' });
+  // --expose-gc lets a benchmark force collections to measure memory and allocation exactly.
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

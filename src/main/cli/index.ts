@@ -9,6 +9,7 @@ import { DEFAULT_PORT, startHeadless } from '../headless/server.js';
 import { defaultDataDir, projectRoot, rendererDir } from '../paths.js';
 import { StartupError } from '../store/errors.js';
 import { registerBacktestCommand } from './backtest.js';
+import { registerPricingCommands } from './price.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -97,6 +98,7 @@ export function buildProgram(): Command {
     .action(async (opts: ServeOptions) => serve(opts));
 
   registerBacktestCommand(program);
+  registerPricingCommands(program);
 
   return program;
 }

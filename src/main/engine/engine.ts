@@ -31,7 +31,7 @@ import { SimSessionClock, type SimClockState } from '../marketdata/clock.js';
 import { DEFAULT_SEED, DEFAULT_UNDERLYINGS } from '../marketdata/sim-config.js';
 import { SimMarket, type SimMarketState, type UnderlyingSpec } from '../marketdata/sim-market.js';
 import { OrderManager } from '../oms/oms.js';
-import { blackScholes } from '../pricing/black-scholes.js';
+import { expiryInstant, priceByStyle } from '../pricing/index.js';
 import { markPrice, unitCashGreeks, ValuationCache, valueBook, type Valuation } from '../risk/exposure.js';
 import { evaluateOrder, expectedPrice } from '../risk/gate.js';
 import { RiskManager } from '../risk/risk-manager.js';
@@ -353,8 +353,9 @@ export class Engine {
     if (instrument.kind === 'OPTION') this.market.listOption(instrument, this.expiryTs(instrument));
   }
 
+  /** The exchange's expiry instant: the close of the expiry date, or of the trading day before when it is a holiday. */
   private expiryTs(instrument: Instrument): number {
-    return this.calendar.closeAt(instrument.expiry!);
+    return expiryInstant(instrument.expiry!, this.calendar);
   }
 
   /** Known instrument, or an OCC option symbol on a quoted underlying with a future expiry. */
@@ -408,15 +409,8 @@ export class Engine {
       };
       this.registerInstrument(instrument);
       const years = (this.expiryTs(instrument) - now) / (365 * 86_400_000);
-      const model = blackScholes({
-        right: p.right,
-        spot,
-        strike,
-        t: years,
-        r: this.market.rate,
-        q: this.market.dividendYield(p.underlying),
-        vol: this.market.impliedVol(p.underlying, strike, years),
-      });
+      const vol = this.market.impliedVol(p.underlying, strike, years);
+      const model = priceByStyle(instrument, spot, vol, years, this.market.rate, this.market.dividendYield(p.underlying));
       positions.push({ symbol: instrument.symbol, qty: p.qty, avgPrice: Math.max(0.01, round2(model.price * p.avgPriceFactor)) });
     }
     this.repo.transaction(() => {

@@ -2,7 +2,7 @@
 // underlyings, and option quotes around a Black-Scholes price from a volatility smile.
 // Every step advances a fixed slice of trading time, so a seed replays the same path.
 import type { Instrument, Quote } from '../../shared/domain.js';
-import { blackScholes } from '../pricing/black-scholes.js';
+import { priceByStyle } from '../pricing/index.js';
 import { Rng, type RngState } from './rng.js';
 
 export interface UnderlyingSpec {
@@ -166,15 +166,8 @@ export class SimMarket {
       const years = (option.expiryTs - now) / CALENDAR_YEAR_MS;
       const strike = option.strike!;
       const iv = this.impliedVol(underlying, strike, years);
-      const model = blackScholes({
-        right: option.right!,
-        spot: price,
-        strike,
-        t: Math.max(years, 0),
-        r: this.rate,
-        q: spec.dividendYield,
-        vol: iv,
-      });
+      // Quoted with the contract's own exercise style, so marks and the risk engine's model agree.
+      const model = priceByStyle(option, price, iv, Math.max(years, 0), this.rate, spec.dividendYield);
       const mid = model.price;
       const half = Math.max(0.01, round2(mid * 0.015));
       const bid = Math.max(0, round2(mid - half));

@@ -43,10 +43,10 @@ describe('normCdf', () => {
     }
   });
 
-  it('keeps relative accuracy in the lower tail (Hart/West approximation: better than 1e-7)', () => {
+  it('keeps full relative accuracy in the lower tail (Cody erfc: better than 1e-13 to x = −20)', () => {
     for (const [x, ref] of PHI_REFERENCE) {
       if (x > -3) continue;
-      expect(Math.abs(normCdf(x) / ref - 1), `x = ${x}`).toBeLessThan(1e-7);
+      expect(Math.abs(normCdf(x) / ref - 1), `x = ${x}`).toBeLessThan(1e-13);
     }
   });
 
@@ -66,7 +66,7 @@ describe('normCdf', () => {
       expect(v).toBeGreaterThanOrEqual(previous);
       previous = v;
     }
-    // Φ(-40) ≈ 3.7e-350 underflows a double; Φ(40) rounds to 1.
+    // Φ(-40) ≈ 3.7e-350 underflows a double (Φ is 0 below about −37.5); Φ(40) rounds to 1.
     expect(normCdf(-40)).toBe(0);
     expect(normCdf(40)).toBe(1);
     expect(normCdf(-Infinity)).toBe(0);
@@ -240,6 +240,28 @@ describe('blackScholes: invariants', () => {
     expect(g.vega).toBeCloseTo(8.81, 1);
     expect(g.rho).toBeCloseTo(13.98, 1);
     expect(g.theta).toBeCloseTo(-4.56, 1);
+  });
+});
+
+describe('blackScholes: monotonicity', () => {
+  it('calls rise and puts fall with spot; both rise with volatility; with no dividend both rise with time', () => {
+    fc.assert(
+      fc.property(saneInputs, fc.double({ min: 1e-3, max: 0.2, noNaN: true }), (a, bump) => {
+        const p = toInputs(a);
+        const value = (over: Partial<BsInputs>) => blackScholes({ ...p, ...over }).price;
+        const base = value({});
+        const tol = 1e-12 * p.spot;
+        const up = value({ spot: p.spot * (1 + bump) });
+        if (p.right === 'C') expect(up).toBeGreaterThanOrEqual(base - tol);
+        else expect(up).toBeLessThanOrEqual(base + tol);
+        expect(value({ vol: p.vol * (1 + bump) })).toBeGreaterThanOrEqual(base - tol);
+        // With q = 0 and r ≥ 0 a longer life is worth at least as much (calls); for puts only
+        // with r = 0 as well (a European put can lose value with time when rates are positive).
+        const calm = { q: 0, r: p.right === 'C' ? Math.max(p.r, 0) : 0 };
+        expect(value({ ...calm, t: p.t * (1 + bump) })).toBeGreaterThanOrEqual(value(calm) - tol);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

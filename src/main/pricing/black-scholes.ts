@@ -1,7 +1,6 @@
-// Black-Scholes-Merton for European options with a continuous dividend yield.
-// Conventions (stated once, used everywhere): time in years; rates and yields continuous;
-// vega per 1.00 of volatility; theta per year (divide by 365 for per calendar day);
-// rho per 1.00 of rate. The pricing issue adds American exercise and implied volatility.
+// Black-Scholes-Merton for European options with a continuous dividend yield, and the normal
+// CDF every pricer in this folder uses. Units of the Greeks: conventions.ts (time in years, vega
+// per 1.00 of volatility, theta per year, rho per 1.00 of rate).
 
 export type Right = 'C' | 'P';
 
@@ -29,43 +28,116 @@ export interface BsResult {
 
 const INV_SQRT_2PI = 0.3989422804014327;
 
+/** Smallest σ√T valued by the formula; below it the zero-variance limit is used. */
+export const MIN_TOTAL_VOL = 1e-12;
+
 export function normPdf(x: number): number {
   return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
 }
 
-/** Standard normal CDF, Hart (1968) double-precision rational approximation (abs. error ~1e-15). */
+/**
+ * Standard normal CDF Φ(x) = ½·erfc(−x/√2) with W. J. Cody's rational approximations of erfc
+ * (see normal.ts), with one exponential: relative accuracy about 1e-15 for |x| ≤ 5.6 and about
+ * x²·1e-16 beyond, in both tails (deep out-of-the-money prices keep their digits). Φ(x) + Φ(−x)
+ * is exactly 1 up to one rounding; Φ(−x) is 0 below x ≈ −37.5.
+ */
 export function normCdf(x: number): number {
-  const z = Math.abs(x);
-  let c: number;
-  if (z > 37) {
-    c = 0;
+  const y = Math.abs(x) * 0.7071067811865476;
+  let tail: number; // erfc(y), y ≥ 0
+  if (y <= 0.46875) {
+    const z = y * y;
+    const erf =
+      (y * ((((0.185777706184603153 * z + 3.1611237438705656) * z + 113.864154151050156) * z + 377.485237685302021) * z + 3209.37758913846947)) /
+      ((((z + 23.6012909523441209) * z + 244.024637934444173) * z + 1282.61652607737228) * z + 2844.23683343917062);
+    tail = 1 - erf;
+  } else if (y <= 4) {
+    const num =
+      (((((((2.15311535474403846e-8 * y + 0.564188496988670089) * y + 8.88314979438837594) * y + 66.1191906371416295) * y + 298.635138197400131) * y +
+        881.95222124176909) *
+        y +
+        1712.04761263407058) *
+        y +
+        2051.07837782607147) *
+        y +
+      1230.33935479799725;
+    const den =
+      (((((((y + 15.7449261107098347) * y + 117.693950891312499) * y + 537.181101862009858) * y + 1621.38957456669019) * y + 3290.79923573345963) * y +
+        4362.61909014324716) *
+        y +
+        3439.36767414372164) *
+        y +
+      1230.33935480374942;
+    tail = (Math.exp(-y * y) * num) / den;
+  } else if (y < 26.543) {
+    const z = 1 / (y * y);
+    const num = ((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z + 0.125781726111229246) * z + 0.0160837851487422766) * z + 6.58749161529837803e-4;
+    const den = ((((z + 2.56852019228982242) * z + 1.87295284992346047) * z + 0.527905102951428412) * z + 0.0605183413124413191) * z + 0.00233520497626869185;
+    tail = (Math.exp(-y * y) * (0.5641895835477563 - (z * num) / den)) / y;
   } else {
-    const e = Math.exp(-0.5 * z * z);
-    if (z < 7.07106781186547) {
-      let n = 0.0352624965998911 * z + 0.700383064443688;
-      n = n * z + 6.37396220353165;
-      n = n * z + 33.912866078383;
-      n = n * z + 112.079291497871;
-      n = n * z + 221.213596169931;
-      n = n * z + 220.206867912376;
-      let d = 0.0883883476483184 * z + 1.75566716318264;
-      d = d * z + 16.064177579207;
-      d = d * z + 86.7807322029461;
-      d = d * z + 296.564248779674;
-      d = d * z + 637.333633378831;
-      d = d * z + 793.826512519948;
-      d = d * z + 440.413735824752;
-      c = (e * n) / d;
-    } else {
-      let f = z + 0.65;
-      f = z + 4 / f;
-      f = z + 3 / f;
-      f = z + 2 / f;
-      f = z + 1 / f;
-      c = e / (f * 2.506628274631);
-    }
+    tail = Number.isNaN(y) ? Number.NaN : 0;
   }
-  return x <= 0 ? c : 1 - c;
+  return x <= 0 ? 0.5 * tail : 1 - 0.5 * tail;
+}
+
+/**
+ * normCdf over values[from..to) in place — the same approximation, as a loop over a typed array,
+ * so that hot loops (the option book) evaluate many CDFs without a call per value: a call that
+ * V8 does not inline passes and returns doubles boxed on the heap, and normCdf is too large to
+ * be inlined everywhere.
+ */
+export function normCdfInPlace(values: Float64Array, from: number, to: number): void {
+  normCdfAndDensityInPlace(values, null, from, to);
+}
+
+/**
+ * normCdfInPlace that also writes the density φ(x) of each value into `density` (when given),
+ * reusing the exponential the CDF needs anyway (one extra exponential only near the centre).
+ */
+export function normCdfAndDensityInPlace(values: Float64Array, density: Float64Array | null, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const x = values[i]!;
+    const y = Math.abs(x) * 0.7071067811865476;
+    let tail = 0;
+    let e = 0; // e^{−y²} = e^{−x²/2}, when computed
+    if (y <= 0.46875) {
+      const z = y * y;
+      if (density !== null) e = Math.exp(-z);
+      tail =
+        1 -
+        (y * ((((0.185777706184603153 * z + 3.1611237438705656) * z + 113.864154151050156) * z + 377.485237685302021) * z + 3209.37758913846947)) /
+          ((((z + 23.6012909523441209) * z + 244.024637934444173) * z + 1282.61652607737228) * z + 2844.23683343917062);
+    } else if (y <= 4) {
+      const num =
+        (((((((2.15311535474403846e-8 * y + 0.564188496988670089) * y + 8.88314979438837594) * y + 66.1191906371416295) * y + 298.635138197400131) * y +
+          881.95222124176909) *
+          y +
+          1712.04761263407058) *
+          y +
+          2051.07837782607147) *
+          y +
+        1230.33935479799725;
+      const den =
+        (((((((y + 15.7449261107098347) * y + 117.693950891312499) * y + 537.181101862009858) * y + 1621.38957456669019) * y + 3290.79923573345963) * y +
+          4362.61909014324716) *
+          y +
+          3439.36767414372164) *
+          y +
+        1230.33935480374942;
+      e = Math.exp(-y * y);
+      tail = (e * num) / den;
+    } else if (y < 26.543) {
+      const z = 1 / (y * y);
+      const num = ((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z + 0.125781726111229246) * z + 0.0160837851487422766) * z + 6.58749161529837803e-4;
+      const den = ((((z + 2.56852019228982242) * z + 1.87295284992346047) * z + 0.527905102951428412) * z + 0.0605183413124413191) * z + 0.00233520497626869185;
+      e = Math.exp(-y * y);
+      tail = (e * (0.5641895835477563 - (z * num) / den)) / y;
+    } else if (y !== y) {
+      tail = Number.NaN;
+      e = Number.NaN;
+    }
+    values[i] = x <= 0 ? 0.5 * tail : 1 - 0.5 * tail;
+    if (density !== null) density[i] = INV_SQRT_2PI * e;
+  }
 }
 
 /** Value and Greeks at expiry or with zero volatility: intrinsic value of the forward. */
@@ -85,9 +157,11 @@ export function blackScholes(p: BsInputs): BsResult {
   if (!(spot > 0) || !(strike > 0) || !Number.isFinite(t) || !Number.isFinite(vol)) {
     throw new RangeError('blackScholes needs spot > 0, strike > 0 and finite time and volatility');
   }
-  if (t <= 0 || vol <= 0) return degenerate(p);
-  const sqrtT = Math.sqrt(t);
+  const sqrtT = Math.sqrt(Math.max(t, 0));
   const volSqrtT = vol * sqrtT;
+  // σ√T below 1e-12 (including underflow to 0) is the zero-variance limit: its value differs from
+  // the intrinsic value of the forward by less than 1e-12·S, and d₁ would be ±∞ or 0/0.
+  if (t <= 0 || vol <= 0 || !(volSqrtT >= MIN_TOTAL_VOL)) return degenerate(p);
   const d1 = (Math.log(spot / strike) + (r - q + 0.5 * vol * vol) * t) / volSqrtT;
   const d2 = d1 - volSqrtT;
   const dfR = Math.exp(-r * t);

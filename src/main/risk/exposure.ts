@@ -14,6 +14,7 @@
 import type { CashGreeks, ExpiryBucket, GreeksRow, GreeksSummary, Instrument, PositionView, Quote } from '../../shared/domain.js';
 import { compareInstruments } from '../../shared/instruments.js';
 import { blackScholes } from '../pricing/black-scholes.js';
+import { priceByStyle } from '../pricing/index.js';
 
 export const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
@@ -55,8 +56,11 @@ export interface UnitModel {
 
 export type OptionPricer = (instrument: Instrument, spot: number, vol: number, years: number, r: number, q: number) => UnitModel;
 
-/** Black-Scholes-Merton; the pricing library's American pricer replaces it for American-style contracts. */
-export const defaultPricer: OptionPricer = (instrument, spot, vol, years, r, q) =>
+/** By the instrument's exercise style: American (integral method) for US stock and ETF options, BSM for European. */
+export const defaultPricer: OptionPricer = priceByStyle;
+
+/** Black-Scholes-Merton regardless of style (tests and comparisons). */
+export const europeanPricer: OptionPricer = (instrument, spot, vol, years, r, q) =>
   blackScholes({ right: instrument.right!, spot, strike: instrument.strike!, t: years, r, q, vol });
 
 /** Reuses per-unit option values while their inputs have not changed. */

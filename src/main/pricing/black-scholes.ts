@@ -1,6 +1,7 @@
 // Black-Scholes-Merton for European options with a continuous dividend yield, and the normal
 // CDF every pricer in this folder uses. Units of the Greeks: conventions.ts (time in years, vega
 // per 1.00 of volatility, theta per year, rho per 1.00 of rate).
+import { erfcxPositive, erfSmall } from './normal.js';
 
 export type Right = 'C' | 'P';
 
@@ -44,38 +45,9 @@ export function normPdf(x: number): number {
 export function normCdf(x: number): number {
   const y = Math.abs(x) * 0.7071067811865476;
   let tail: number; // erfc(y), y ≥ 0
-  if (y <= 0.46875) {
-    const z = y * y;
-    const erf =
-      (y * ((((0.185777706184603153 * z + 3.1611237438705656) * z + 113.864154151050156) * z + 377.485237685302021) * z + 3209.37758913846947)) /
-      ((((z + 23.6012909523441209) * z + 244.024637934444173) * z + 1282.61652607737228) * z + 2844.23683343917062);
-    tail = 1 - erf;
-  } else if (y <= 4) {
-    const num =
-      (((((((2.15311535474403846e-8 * y + 0.564188496988670089) * y + 8.88314979438837594) * y + 66.1191906371416295) * y + 298.635138197400131) * y +
-        881.95222124176909) *
-        y +
-        1712.04761263407058) *
-        y +
-        2051.07837782607147) *
-        y +
-      1230.33935479799725;
-    const den =
-      (((((((y + 15.7449261107098347) * y + 117.693950891312499) * y + 537.181101862009858) * y + 1621.38957456669019) * y + 3290.79923573345963) * y +
-        4362.61909014324716) *
-        y +
-        3439.36767414372164) *
-        y +
-      1230.33935480374942;
-    tail = (Math.exp(-y * y) * num) / den;
-  } else if (y < 26.543) {
-    const z = 1 / (y * y);
-    const num = ((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z + 0.125781726111229246) * z + 0.0160837851487422766) * z + 6.58749161529837803e-4;
-    const den = ((((z + 2.56852019228982242) * z + 1.87295284992346047) * z + 0.527905102951428412) * z + 0.0605183413124413191) * z + 0.00233520497626869185;
-    tail = (Math.exp(-y * y) * (0.5641895835477563 - (z * num) / den)) / y;
-  } else {
-    tail = Number.isNaN(y) ? Number.NaN : 0;
-  }
+  if (y <= 0.46875) tail = 1 - erfSmall(y);
+  else if (y < 26.543) tail = Math.exp(-y * y) * erfcxPositive(y);
+  else tail = Number.isNaN(y) ? Number.NaN : 0;
   return x <= 0 ? 0.5 * tail : 1 - 0.5 * tail;
 }
 

@@ -2,8 +2,9 @@
 // reference pricing: erfc and the scaled erfcx (W. J. Cody's rational Chebyshev approximations,
 // Math. Comp. 23 (1969) 631–638, coefficients as published in his CALERF packet), the standard
 // normal CDF built on them, and its inverse (M. Wichura, Algorithm AS 241, Applied Statistics 37
-// (1988) 477–484). The fast pricer keeps the cheaper Hart CDF in black-scholes.ts; these are for
-// the places where a deep out-of-the-money price must keep all its digits.
+// (1988) 477–484). black-scholes.ts builds its fast normCdf on the same erf/erfcx pieces with a
+// single exponential; these are for the places where a deep out-of-the-money price must keep all
+// its digits.
 
 const SQRT_PI_INV = 0.5641895835477563; // 1/√π
 const SQRT_HALF = 0.7071067811865476;
@@ -53,7 +54,7 @@ const Q3 = 0.0605183413124413191;
 const Q4 = 0.00233520497626869185;
 
 /** erf(x) for |x| ≤ 0.46875. */
-function erfSmall(x: number): number {
+export function erfSmall(x: number): number {
   const z = x * x;
   const num = (((A4 * z + A0) * z + A1) * z + A2) * z + A3;
   const den = (((z + B0) * z + B1) * z + B2) * z + B3;
@@ -61,7 +62,7 @@ function erfSmall(x: number): number {
 }
 
 /** erfcx(y) = e^{y²} erfc(y) for y > 0.46875. */
-function erfcxPositive(y: number): number {
+export function erfcxPositive(y: number): number {
   if (y <= 4) {
     const num = (((((((C8 * y + C0) * y + C1) * y + C2) * y + C3) * y + C4) * y + C5) * y + C6) * y + C7;
     const den = (((((((y + D0) * y + D1) * y + D2) * y + D3) * y + D4) * y + D5) * y + D6) * y + D7;

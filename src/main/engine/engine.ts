@@ -95,6 +95,8 @@ export class Engine {
   private readonly riskRepo: RiskRepository;
   private readonly risk: RiskManager;
   private readonly valuationCache = new ValuationCache();
+  /** The book changed (fill, settlement, new listing) since the last revaluation. */
+  private valuationStale = true;
   private readonly accountId: string;
   private readonly currency: string;
   private mode: TradingMode;
@@ -166,7 +168,8 @@ export class Engine {
       {
         snapshot: (seq) => this.snapshot(seq),
         valuationSlices: () => {
-          this.revalue();
+          // Every tick already revalued; only a fill, a settlement or a new listing since needs another pass.
+          if (this.valuationStale) this.revalue();
           return { account: this.account(), positions: this.valuation.positions, greeks: this.valuation.greeks, risk: this.risk.summary(this.valuation) };
         },
         liveSlices: () => ({ mode: this.mode, broker: this.paper.state(), clock: this.clockState() }),
@@ -330,6 +333,7 @@ export class Engine {
     for (const instrument of this.instruments.values()) {
       if (instrument.kind === 'OPTION' && instrument.expiry && instrument.expiry < sessionDate) this.market.delistOption(instrument.symbol);
     }
+    this.valuationStale = true;
     this.publisher.valuationChanged();
   }
 
@@ -378,6 +382,7 @@ export class Engine {
     this.repo.upsertInstrument(instrument);
     this.registerInstrument(instrument);
     this.publisher.quotesChanged(this.market.requote(instrument.underlying, this.clock.now()));
+    this.valuationStale = true;
     this.publisher.instrumentAdded(instrument);
     return instrument;
   }
@@ -453,6 +458,7 @@ export class Engine {
 
   private revalue(): void {
     this.valuation = this.computeValuation();
+    this.valuationStale = false;
     this.risk.monitor(this.valuation);
   }
 
@@ -721,6 +727,7 @@ export class Engine {
     const effect = this.ledger.applyFill(fill.symbol, fill.side, fill.qty, fill.price, instrument.multiplier, fill.commission);
     this.repo.savePosition(this.accountId, { symbol: fill.symbol, ...effect.position }, fill.ts);
     this.repo.updateAccountCash(this.accountId, this.ledger.cash, this.ledger.realizedPnl);
+    this.valuationStale = true;
   }
 
   /** Every order intent becomes a ticket here: manual ones from the cockpit, strategy ones from the live strategy runner. */

@@ -63,6 +63,20 @@ describe('americanOption: no-arbitrage properties', () => {
     );
   });
 
+  it.each([
+    // Found by the properties above: spot just above a solved boundary that sits a little low.
+    ['P', 1.0995016336608705, 2, 0.0373179170356091, 0, 0.096],
+    ['P', 1.3, 2, 0.01871976167481307, 0, 0.15132607473861387],
+    ['P', 1.0708278346430034, 1.7824304610116217, 0.03834735960424863, 0, 0.08],
+    ['P', 1.0599264099955399, 0.17282216312695187, 0.037642806138375486, 0, 0.10453939169350492],
+  ] as const)('deep in the money (%s K/S=%d T=%d r=%d q=%d vol=%d) is never below intrinsic or European', (right, moneyness, t, r, q, vol) => {
+    const p = toInputs({ right, moneyness, t, r, q, vol });
+    const value = americanOption(p);
+    expect(value.price).toBeGreaterThanOrEqual(p.strike - p.spot);
+    expect(value.price).toBeGreaterThanOrEqual(blackScholes(p).price);
+    expect(Math.abs(value.price - tree(p))).toBeLessThan(3e-4);
+  });
+
   it('is monotone: puts fall and calls rise with spot; both rise with volatility and with time', () => {
     fc.assert(
       fc.property(listed, fc.double({ min: 0.01, max: 0.2, noNaN: true }), (a, bump) => {
@@ -104,7 +118,7 @@ describe('americanOption: no-arbitrage properties', () => {
 });
 
 describe('americanOption: Greeks', () => {
-  it('equal central finite differences of the price (theta to 0.2% of S·σ/√T, the rest tighter)', () => {
+  it('equal central finite differences of the price (theta to 0.2% of S·σ/√T, 1% near the boundary; the rest tighter)', () => {
     const price = (p: BsInputs) => americanOption(p).price;
     fc.assert(
       fc.property(listed, (a) => {
@@ -117,10 +131,15 @@ describe('americanOption: Greeks', () => {
         // Not straddling the exercise boundary, where gamma jumps and differences see the kink.
         const boundary = exerciseBoundary(p);
         fc.pre(boundary === null || Math.abs(S - boundary) > 20 * hS);
-        const fdDelta = (price({ ...p, spot: S + hS }) - price({ ...p, spot: S - hS })) / (2 * hS);
+        // Spot differences with Richardson extrapolation (h and h/2), which cancels the h² term:
+        // just off the boundary the third and fourth derivatives are large enough that a plain
+        // central difference's own truncation error reached the tolerances.
+        const atSpot = (s: number) => price({ ...p, spot: s });
+        const firstDiff = (h: number) => (atSpot(S + h) - atSpot(S - h)) / (2 * h);
+        const secondDiff = (h: number) => (atSpot(S + h) - 2 * g.price + atSpot(S - h)) / (h * h);
+        const fdDelta = (4 * firstDiff(hS / 2) - firstDiff(hS)) / 3;
         expect(Math.abs(g.delta - fdDelta)).toBeLessThan(1e-6);
-        const hG = 3 * hS;
-        const fdGamma = (price({ ...p, spot: S + hG }) - 2 * g.price + price({ ...p, spot: S - hG })) / (hG * hG);
+        const fdGamma = (4 * secondDiff(hS) - secondDiff(2 * hS)) / 3;
         expect(Math.abs(g.gamma - fdGamma) * S * srt).toBeLessThan(1e-4);
         const hV = p.vol * 1e-4;
         const fdVega = (price({ ...p, vol: p.vol + hV }) - price({ ...p, vol: p.vol - hV })) / (2 * hV);
@@ -132,7 +151,10 @@ describe('americanOption: Greeks', () => {
         // a finite difference does) differs by discretisation error, largest near the boundary.
         const hT = p.t * 1e-4;
         const fdTheta = -(price({ ...p, t: p.t + hT }) - price({ ...p, t: p.t - hT })) / (2 * hT);
-        expect(Math.abs(g.theta - fdTheta)).toBeLessThan(2e-3 * S * Math.max(p.vol / Math.sqrt(p.t), 1));
+        // Within 0.2·S·σ√T of the boundary the Black-Scholes-equation theta inherits the integral's
+        // gamma error, amplified by ½σ²S²: there it holds to 1% of S·σ/√T (README, Pricing).
+        const nearBoundary = boundary !== null && Math.abs(S - boundary) < 0.2 * S * srt;
+        expect(Math.abs(g.theta - fdTheta)).toBeLessThan((nearBoundary ? 1e-2 : 2e-3) * S * Math.max(p.vol / Math.sqrt(p.t), 1));
       }),
       { numRuns: 80 },
     );

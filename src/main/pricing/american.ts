@@ -305,13 +305,7 @@ export function addEarlyExerciseInto(isCall: boolean, values: Float64Array, cach
   // Unit-strike put coordinates: x = S'/K'.
   const x = isCall ? strike / spot : spot / strike;
   if (x <= cache[at + 6]!) {
-    // Exercise region: intrinsic value.
-    values[EE_PRICE] = isCall ? spot - strike : strike - spot;
-    values[EE_PRICE + 1] = isCall ? 1 : -1;
-    values[EE_PRICE + 2] = 0;
-    values[EE_PRICE + 3] = 0;
-    values[EE_PRICE + 4] = 0;
-    values[EE_PRICE + 5] = 0;
+    exerciseNow(isCall, values, spot, strike);
     return;
   }
   const lnX = Math.log(x);
@@ -356,7 +350,16 @@ export function addEarlyExerciseInto(isCall: boolean, values: Float64Array, cach
     pRate += w * (explicitRate + implicitPerLnB * cache[o + 7]!);
   }
   const kPut = isCall ? spot : strike;
+  // The premium is never negative; a value computed a hair below European is European.
+  if (!(p > 0)) return;
   const price = values[EE_PRICE]! + kPut * p;
+  // Just above a solved boundary that sits a little low (deep in the money, low volatility, long
+  // expiry) the integral can come out a few 1e-4 below intrinsic; the holder then exercises, as a
+  // tree's max(continuation, exercise) would decide. Never quote an American option below intrinsic.
+  if (price <= (isCall ? spot - strike : strike - spot)) {
+    exerciseNow(isCall, values, spot, strike);
+    return;
+  }
   let delta: number;
   let gamma: number;
   if (isCall) {
@@ -376,6 +379,16 @@ export function addEarlyExerciseInto(isCall: boolean, values: Float64Array, cach
   // θ = rV − (r−q)SΔ − ½σ²S²Γ.
   values[EE_PRICE + 4] = r * price - (r - q) * spot * delta - 0.5 * vol * vol * spot * spot * gamma;
   values[EE_PRICE + 5] = values[EE_PRICE + 5]! + kPut * pRate;
+}
+
+/** The exercise region: the value is intrinsic, with the Greeks of ±(S − K). */
+function exerciseNow(isCall: boolean, values: Float64Array, spot: number, strike: number): void {
+  values[EE_PRICE] = isCall ? spot - strike : strike - spot;
+  values[EE_PRICE + 1] = isCall ? 1 : -1;
+  values[EE_PRICE + 2] = 0;
+  values[EE_PRICE + 3] = 0;
+  values[EE_PRICE + 4] = 0;
+  values[EE_PRICE + 5] = 0;
 }
 
 const scalarValues = new Float64Array(EE_LENGTH);

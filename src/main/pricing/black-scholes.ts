@@ -96,13 +96,13 @@ export function normCdfAndDensityInPlace(values: Float64Array, density: Float64A
           y +
         1230.33935480374942;
       e = Math.exp(-y * y);
-      tail = (e * num) / den;
+      tail = e * (num / den); // same association as normCdf, so the two agree bit for bit
     } else if (y < 26.543) {
       const z = 1 / (y * y);
       const num = ((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z + 0.125781726111229246) * z + 0.0160837851487422766) * z + 6.58749161529837803e-4;
       const den = ((((z + 2.56852019228982242) * z + 1.87295284992346047) * z + 0.527905102951428412) * z + 0.0605183413124413191) * z + 0.00233520497626869185;
       e = Math.exp(-y * y);
-      tail = (e * (0.5641895835477563 - (z * num) / den)) / y;
+      tail = e * ((0.5641895835477563 - (z * num) / den) / y);
     } else if (y !== y) {
       tail = Number.NaN;
       e = Number.NaN;

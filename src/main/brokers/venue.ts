@@ -178,6 +178,11 @@ export interface BrokerConnection {
   positions(accountId: string): Promise<VenuePosition[]>;
   /** Working (not final) orders. */
   openOrders(accountId: string): Promise<VenueOrder[]>;
+  /**
+   * Today's orders, working and final, as far as the venue lists them (reconciliation matches them
+   * by client order id). Futu lists every order of the day; Tiger lists working and filled ones.
+   */
+  todaysOrders(accountId: string): Promise<VenueOrder[]>;
   /** Today's fills, oldest first. */
   fills(accountId: string): Promise<VenueFill[]>;
 

@@ -9,6 +9,8 @@ import { CockpitError } from '../../shared/api/result.js';
 import type { BrokerAdapter, BrokerEvent } from '../brokers/types.js';
 import type { Repository } from '../store/repository.js';
 import { worstLevel } from '../risk/gate.js';
+import { journalFillId } from '../store/venue-repository.js';
+import type { ReconcileAction } from './reconcile.js';
 
 export const TICKET_TTL_MS = 5 * 60_000;
 
@@ -55,6 +57,10 @@ export class OrderManager {
     private readonly accountId: string,
     private readonly hooks: OmsHooks,
   ) {}
+
+  order(orderId: string): Order | undefined {
+    return this.repo.getOrder(orderId);
+  }
 
   /** Listens to a venue's events. */
   attach(venue: BrokerAdapter): void {
@@ -222,6 +228,61 @@ export class OrderManager {
       n++;
     }
     return n;
+  }
+
+  /**
+   * Applies what reconciliation found for one venue: every difference is journaled (with the
+   * reason) before anything else changes, and raised as a risk event. Returns how many it applied.
+   */
+  applyReconcile(venueId: string, actions: readonly ReconcileAction[]): number {
+    let applied = 0;
+    for (const action of actions) {
+      switch (action.kind) {
+        case 'book-fill': {
+          const id = journalFillId(venueId, action.fill.fillId);
+          const order = this.repo.getOrder(action.orderId);
+          if (!order || this.repo.hasFill(id)) continue; // a push booked it meanwhile
+          const fill: Fill = { id, orderId: order.id, symbol: action.fill.symbol, side: action.fill.side, qty: action.fill.qty, price: action.fill.price, commission: action.fill.commission, ts: action.fill.ts };
+          const filledQty = order.filledQty + fill.qty;
+          const avgFillPrice = Math.round((((order.avgFillPrice ?? 0) * order.filledQty + fill.qty * fill.price) / filledQty) * 1e6) / 1e6;
+          const status: OrderStatus = filledQty >= order.qty - 1e-9 ? 'filled' : TERMINAL_ORDER_STATUSES.includes(order.status) ? order.status : 'partially_filled';
+          const next: Order = { ...order, status, filledQty, avgFillPrice, updatedAt: this.hooks.now() };
+          this.repo.transaction(() => {
+            this.repo.insertFill(fill);
+            this.hooks.bookFill(fill);
+            this.repo.appendOrderEvent(order.id, next.updatedAt, order.status, status, `reconciled: fill ${fill.qty} @ ${fill.price} found at the broker`);
+            this.repo.updateOrder(next);
+          });
+          this.hooks.fillBooked(fill);
+          this.hooks.orderChanged(next);
+          this.hooks.riskEvent('warning', 'RECONCILE_FILL', action.reason, fill.symbol);
+          break;
+        }
+        case 'adopt-status': {
+          const order = this.repo.getOrder(action.orderId);
+          if (!order || order.status === action.to) continue;
+          this.transition(order, action.to, `reconciled: ${action.reason}`, { filledQty: Math.max(order.filledQty, action.filledQty), avgFillPrice: action.filledQty > 0 ? action.avgFillPrice : order.avgFillPrice });
+          const benign = action.to === 'accepted' || (action.to === 'partially_filled' && order.filledQty === action.filledQty);
+          this.hooks.riskEvent(benign ? 'info' : 'warning', 'RECONCILE_STATUS', action.reason, order.symbol);
+          break;
+        }
+        case 'close-missing': {
+          const order = this.repo.getOrder(action.orderId);
+          if (!order || !isWorking(order.status)) continue;
+          this.transition(order, action.to, `reconciled: ${action.reason}`);
+          this.hooks.riskEvent('warning', 'RECONCILE_MISSING', action.reason, order.symbol);
+          break;
+        }
+        case 'unknown-broker-order':
+          this.hooks.riskEvent('critical', 'UNKNOWN_BROKER_ORDER', action.reason, action.order.symbol);
+          break;
+        case 'position-mismatch':
+          this.hooks.riskEvent('critical', 'POSITION_MISMATCH', action.reason, action.symbol);
+          break;
+      }
+      applied++;
+    }
+    return applied;
   }
 
   private pendingTicket(ticketId: string): Ticket {

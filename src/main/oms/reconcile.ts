@@ -14,12 +14,14 @@ export interface JournalOrder {
   qty: number;
   status: OrderStatus;
   filledQty: number;
+  /** The broker's id, when its answer was journaled (the order certainly reached it). */
+  brokerOrderId?: string | null;
 }
 
 export type ReconcileAction =
   | { kind: 'adopt-status'; orderId: string; from: OrderStatus; to: OrderStatus; filledQty: number; avgFillPrice: number; brokerOrderId: string; reason: string }
   | { kind: 'book-fill'; orderId: string; fill: VenueFill; reason: string }
-  | { kind: 'close-missing'; orderId: string; from: OrderStatus; reason: string }
+  | { kind: 'close-missing'; orderId: string; from: OrderStatus; to: 'rejected' | 'cancelled'; reason: string }
   | { kind: 'unknown-broker-order'; order: VenueOrder; reason: string }
   | { kind: 'position-mismatch'; symbol: string; journalQty: number; brokerQty: number; reason: string };
 
@@ -78,12 +80,23 @@ export function reconcile(input: ReconcileInput): ReconcileAction[] {
     if (!broker) {
       const fills = fillsByClientId.get(order.clientOrderId) ?? [];
       if (WORKING.has(order.status) && fills.length === 0) {
-        actions.push({
-          kind: 'close-missing',
-          orderId: order.id,
-          from: order.status,
-          reason: `The broker has no order ${order.clientOrderId} (${order.side} ${order.qty} ${order.symbol}): it never arrived. Closed as rejected; nothing was re-sent.`,
-        });
+        actions.push(
+          order.brokerOrderId
+            ? {
+                kind: 'close-missing',
+                orderId: order.id,
+                from: order.status,
+                to: 'cancelled',
+                reason: `The broker took order ${order.clientOrderId} (${order.side} ${order.qty} ${order.symbol}, broker id ${order.brokerOrderId}) but no longer lists it as working or filled: closed as cancelled.`,
+              }
+            : {
+                kind: 'close-missing',
+                orderId: order.id,
+                from: order.status,
+                to: 'rejected',
+                reason: `The broker has no order ${order.clientOrderId} (${order.side} ${order.qty} ${order.symbol}): it never arrived. Closed as rejected; nothing was re-sent.`,
+              },
+        );
       }
       continue;
     }

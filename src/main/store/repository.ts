@@ -130,6 +130,7 @@ export class Repository {
         `SELECT seq, order_id AS orderId, ts, from_status AS fromStatus, to_status AS toStatus, detail
          FROM order_events WHERE order_id = ? ORDER BY seq`,
       ),
+      hasFill: db.prepare<[string], { n: number }>('SELECT 1 AS n FROM fills WHERE id = ?'),
       insertFill: db.prepare(
         'INSERT INTO fills (id, order_id, symbol, side, qty, price, commission, ts) VALUES (@id, @orderId, @symbol, @side, @qty, @price, @commission, @ts)',
       ),
@@ -262,6 +263,10 @@ export class Repository {
 
   orderEvents(orderId: string): OrderEvent[] {
     return this.stmts.orderEvents.all(orderId);
+  }
+
+  hasFill(id: string): boolean {
+    return this.stmts.hasFill.get(id) !== undefined;
   }
 
   insertFill(fill: Fill): void {

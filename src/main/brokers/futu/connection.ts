@@ -595,7 +595,7 @@ export class FutuConnection implements BrokerConnection {
   }
 
   /** Today's orders as Futu lists them (working and final); also refreshes the clientOrderId map. */
-  private async todaysOrders(accountId: string): Promise<VenueOrder[]> {
+  async todaysOrders(accountId: string): Promise<VenueOrder[]> {
     const account = this.account(accountId);
     const s2c = await this.live().request<{ orderList: Order[] }>(PROTO.TrdGetOrderList, { header: account.header });
     const now = this.now();

@@ -258,6 +258,15 @@ export class TigerConnection implements BrokerConnection {
     return this.ordersFrom(data, accountId);
   }
 
+  /** Working orders and those filled since the start of today (New York); cancelled ones Tiger lists elsewhere. */
+  async todaysOrders(accountId: string): Promise<VenueOrder[]> {
+    const today = localParts(this.now(), TIGER_TIMEZONE).date;
+    const since = zonedTime(today, '00:00', TIGER_TIMEZONE);
+    const [open, filled] = await Promise.all([this.openOrders(accountId), this.filledOrders(accountId, since, this.now())]);
+    const seen = new Set(open.map((o) => o.brokerOrderId));
+    return [...open, ...filled.filter((o) => !seen.has(o.brokerOrderId))];
+  }
+
   /** Orders that filled between two instants (Tiger's filled_orders), for reconciliation. */
   async filledOrders(accountId: string, fromTs: number, toTs: number): Promise<VenueOrder[]> {
     const data = await this.rest.call('filled_orders', { account: accountId, start_date: fromTs, end_date: toTs, ...US }, { accountId });

@@ -343,6 +343,7 @@ export class LiveVenue implements BrokerAdapter {
       this.reportUnknown(fill.brokerOrderId, `a fill of ${fill.qty} ${fill.symbol} @ ${fill.price}`);
       return;
     }
+    if (!hooks.brokerOrderIdOf(orderId)) hooks.recordBrokerOrderId(orderId, fill.brokerOrderId);
     const t = this.track(orderId);
     if (!t) return;
     this.seenFills.add(fillId);

@@ -58,10 +58,6 @@ export class OrderManager {
     private readonly hooks: OmsHooks,
   ) {}
 
-  order(orderId: string): Order | undefined {
-    return this.repo.getOrder(orderId);
-  }
-
   /** Listens to a venue's events. */
   attach(venue: BrokerAdapter): void {
     if (this.subscribed.has(venue)) return;

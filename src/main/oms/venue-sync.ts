@@ -77,11 +77,10 @@ export class VenueSync {
         this.options.journalPositions ? connection.positions(accountId) : Promise.resolve([]),
       ]);
       // The journal as it is now (pushes may have moved it while we waited), minus orders whose
-      // fate the broker's snapshot cannot know yet: still with us, or created after it began.
+      // fate the broker's snapshot cannot know: still with us when it began or since, or created
+      // after it began (sent, answered and journaled while the lists were being fetched).
       const pending = new Set([...pendingBefore, ...venue.pendingOrderIds()]);
-      const journal = venueRepo
-        .recentOrders(venueId, startedAt - LOOKBACK_MS)
-        .filter((o) => !pending.has(o.id) && !(o.status === 'submitted' && !o.brokerOrderId && this.createdAfter(o.id, startedAt)));
+      const journal = venueRepo.recentOrders(venueId, startedAt - LOOKBACK_MS).filter((o) => !pending.has(o.id) && o.createdAt < startedAt);
       const prefix = `${venueId}:`;
       const booked = new Set([...venueRepo.bookedFillIds(venueId)].map((id) => id.slice(prefix.length)));
       let actions = reconcile({
@@ -94,7 +93,12 @@ export class VenueSync {
         brokerPositions: positions,
       });
       if (!this.options.journalPositions) actions = actions.filter((a) => a.kind !== 'position-mismatch');
-      for (const action of actions) if (action.kind === 'adopt-status') venue.adopted(action.orderId, action.brokerOrderId);
+      // Learn the broker's id of every journal order it holds (a lost reply leaves it unknown).
+      const byClientId = new Map(orders.filter((o) => o.clientOrderId).map((o) => [o.clientOrderId!, o.brokerOrderId]));
+      for (const o of journal) {
+        const brokerOrderId = byClientId.get(o.clientOrderId);
+        if (brokerOrderId && o.brokerOrderId !== brokerOrderId) venue.adopted(o.id, brokerOrderId);
+      }
       oms.applyReconcile(venueId, actions);
       venue.resetTracking();
       result = { ok: true, actions };
@@ -105,10 +109,5 @@ export class VenueSync {
     }
     this.lastResult = result;
     return result;
-  }
-
-  private createdAfter(orderId: string, ts: number): boolean {
-    const order = this.options.oms.order(orderId);
-    return order !== undefined && order.createdAt >= ts;
   }
 }

@@ -13,6 +13,7 @@ export interface VenueJournalOrder {
   status: OrderStatus;
   filledQty: number;
   avgFillPrice: number | null;
+  createdAt: number;
   brokerOrderId: string | null;
 }
 
@@ -30,7 +31,7 @@ export class VenueRepository {
       orderOfClientId: db.prepare<[string, string], { id: string }>('SELECT id FROM orders WHERE venue = ? AND client_order_id = ?'),
       recent: db.prepare<[string, number], VenueJournalOrder>(
         `SELECT o.id, o.client_order_id AS clientOrderId, o.symbol, o.side, o.qty, o.status, o.filled_qty AS filledQty,
-                o.avg_fill_price AS avgFillPrice, v.broker_order_id AS brokerOrderId
+                o.avg_fill_price AS avgFillPrice, o.created_at AS createdAt, v.broker_order_id AS brokerOrderId
          FROM orders o LEFT JOIN venue_order_ids v ON v.order_id = o.id
          WHERE o.venue = ? AND (o.status IN ('approved','submitted','accepted','partially_filled') OR o.updated_at >= ?)
          ORDER BY o.created_at, o.rowid`,

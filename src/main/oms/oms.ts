@@ -41,7 +41,8 @@ export function isWorking(status: OrderStatus): boolean {
   return WORKING.has(status);
 }
 
-function ticketHash(t: Pick<Ticket, 'id' | 'source' | 'reason' | 'intent' | 'createdAt' | 'expiresAt'>): string {
+/** The hash approval is bound to: every field of the ticket's content, intent defaults made explicit. */
+export function ticketHash(t: Pick<Ticket, 'id' | 'source' | 'reason' | 'createdAt' | 'expiresAt'> & { intent: OrderIntent }): string {
   const { symbol, side, qty, orderType, limitPrice, stopPrice, tif, outsideRth } = withIntentDefaults(t.intent);
   const canonical = JSON.stringify([
     t.id, t.source, t.reason, t.createdAt, t.expiresAt, symbol, side, qty, orderType, limitPrice ?? null, stopPrice ?? null, tif, outsideRth,

@@ -67,6 +67,7 @@ test('a stop-limit GTC: placed from the ticket, working with its fields, modifie
     'modified',
   ]);
   await expect(labels.nth(5)).toContainText(`limit ${limit} → ${newLimit}`);
+  await page.screenshot({ path: 'test-results/orders.png' });
 
   // Cancel: it moves to done, and the history follows.
   await row.getByTestId('order-cancel').click();

@@ -132,10 +132,12 @@ function OrderHistory({ order, version, timezone, onClose }: { order: Order; ver
         <ol data-testid="order-events">
           {history.events.map((e) => {
             const label = orderEventLabel(e);
+            // "modify requested: limit 1 → 2" under the label "modify requested": show the rest only.
+            const detail = e.detail?.startsWith(`${label}: `) ? e.detail.slice(label.length + 2) : e.detail;
             return (
               <li key={e.seq} data-testid="order-event" data-label={label}>
                 <span className="muted">{formatTime(e.ts, timezone)}</span> <span className="order-event-label">{label}</span>
-                {e.detail ? <span className="order-event-detail"> — {e.detail}</span> : null}
+                {detail ? <span className="order-event-detail"> — {detail}</span> : null}
               </li>
             );
           })}

@@ -11,8 +11,12 @@ export type TradingMode = z.infer<typeof TradingMode>;
 export const Side = z.enum(['BUY', 'SELL']);
 export type Side = z.infer<typeof Side>;
 
-export const OrderType = z.enum(['MARKET', 'LIMIT']);
+export const OrderType = z.enum(['MARKET', 'LIMIT', 'STOP', 'STOP_LIMIT']);
 export type OrderType = z.infer<typeof OrderType>;
+
+/** DAY: expires at the session's end; GTC: stays until filled or cancelled; IOC: fills what it can at once, the rest is cancelled. */
+export const TimeInForce = z.enum(['DAY', 'GTC', 'IOC']);
+export type TimeInForce = z.infer<typeof TimeInForce>;
 
 export const InstrumentKind = z.enum(['STOCK', 'ETF', 'OPTION']);
 export type InstrumentKind = z.infer<typeof InstrumentKind>;
@@ -150,14 +154,62 @@ export const ClockState = z.object({
 });
 export type ClockState = z.infer<typeof ClockState>;
 
-export const OrderIntent = z.object({
-  symbol: z.string().trim().min(1).max(40),
-  side: Side,
-  qty: z.number().int().positive().max(1_000_000),
-  orderType: OrderType,
-  limitPrice: z.number().positive().max(1e9).optional(),
-});
-export type OrderIntent = z.infer<typeof OrderIntent>;
+const Price = z.number().positive().max(1e9);
+
+/**
+ * Which prices each order type takes, and when outside-RTH and IOC apply — the rules US brokers
+ * enforce, checked here so the ticket form and the engine refuse the same things:
+ * - MARKET: no limit price, no stop price;
+ * - LIMIT: a limit price, no stop price;
+ * - STOP: a stop price (it becomes a market order when reached), no limit price;
+ * - STOP_LIMIT: both (it becomes a limit order at the limit when the stop is reached);
+ * - outsideRth (US pre- and post-market trading): LIMIT orders only;
+ * - IOC: not for STOP / STOP_LIMIT (a stop waits for its trigger; IOC would cancel it at once).
+ */
+function checkOrderShape(
+  intent: { orderType: OrderType; limitPrice?: number | undefined; stopPrice?: number | undefined; tif?: TimeInForce | undefined; outsideRth?: boolean | undefined },
+  ctx: z.core.$RefinementCtx,
+): void {
+  const { orderType, limitPrice, stopPrice } = intent;
+  const needsLimit = orderType === 'LIMIT' || orderType === 'STOP_LIMIT';
+  const needsStop = orderType === 'STOP' || orderType === 'STOP_LIMIT';
+  const name = orderType === 'STOP_LIMIT' ? 'A stop-limit order' : orderType === 'STOP' ? 'A stop order' : orderType === 'LIMIT' ? 'A limit order' : 'A market order';
+  if (needsLimit && limitPrice === undefined) ctx.addIssue({ code: 'custom', path: ['limitPrice'], message: `${name} needs a limit price.` });
+  if (!needsLimit && limitPrice !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['limitPrice'], message: `${name} takes no limit price${orderType === 'STOP' ? ' (use STOP_LIMIT for a stop with a limit)' : ''}.` });
+  }
+  if (needsStop && stopPrice === undefined) ctx.addIssue({ code: 'custom', path: ['stopPrice'], message: `${name} needs a stop price.` });
+  if (!needsStop && stopPrice !== undefined) ctx.addIssue({ code: 'custom', path: ['stopPrice'], message: `${name} takes no stop price.` });
+  if (intent.outsideRth && orderType !== 'LIMIT') {
+    ctx.addIssue({ code: 'custom', path: ['outsideRth'], message: 'Only limit orders can trade outside regular hours.' });
+  }
+  if (intent.tif === 'IOC' && needsStop) {
+    ctx.addIssue({ code: 'custom', path: ['tif'], message: 'IOC does not apply to stop orders: a stop waits for its trigger. Use DAY or GTC.' });
+  }
+}
+
+export const OrderIntent = z
+  .object({
+    symbol: z.string().trim().min(1).max(40),
+    side: Side,
+    qty: z.number().int().positive().max(1_000_000),
+    orderType: OrderType,
+    limitPrice: Price.optional(),
+    stopPrice: Price.optional(),
+    tif: TimeInForce.default('DAY'),
+    outsideRth: z.boolean().default(false),
+  })
+  .superRefine(checkOrderShape);
+/**
+ * An order intent as code builds it: `tif` and `outsideRth` may be left out and mean DAY and
+ * false (what the schema fills in). Intents parsed at the API boundary always carry both.
+ */
+export type OrderIntent = z.input<typeof OrderIntent>;
+
+/** The intent with its defaults made explicit (DAY, not outside regular hours). */
+export function withIntentDefaults<T extends OrderIntent>(intent: T): T & { tif: TimeInForce; outsideRth: boolean } {
+  return { ...intent, tif: intent.tif ?? 'DAY', outsideRth: intent.outsideRth ?? false };
+}
 
 
 export const TicketSource = z.enum(['manual', 'hedge', 'ai', 'strategy']);
@@ -210,6 +262,9 @@ export const Order = z.object({
   qty: z.number(),
   orderType: OrderType,
   limitPrice: z.number().nullable(),
+  stopPrice: z.number().nullable(),
+  tif: TimeInForce,
+  outsideRth: z.boolean(),
   status: OrderStatus,
   filledQty: z.number(),
   avgFillPrice: z.number().nullable(),
@@ -228,6 +283,25 @@ export const OrderEvent = z.object({
   detail: z.string().nullable(),
 });
 export type OrderEvent = z.infer<typeof OrderEvent>;
+
+/**
+ * Journal entries that record a request or a venue's answer rather than a status change (their
+ * from- and to-status are the same) start their detail with one of these.
+ */
+export const ORDER_EVENT_NOTE = {
+  cancelRequested: 'cancel requested',
+  modifyRequested: 'modify requested',
+  modified: 'modified',
+  modifyRejected: 'modify rejected',
+} as const;
+
+/** What an order event was, in a trader's words: the new status, or the request / answer it records. */
+export function orderEventLabel(event: Pick<OrderEvent, 'fromStatus' | 'toStatus' | 'detail'>): string {
+  if (event.fromStatus !== event.toStatus) return event.toStatus.replace(/_/g, ' ');
+  const detail = event.detail ?? '';
+  for (const note of Object.values(ORDER_EVENT_NOTE)) if (detail === note || detail.startsWith(`${note}:`)) return note;
+  return event.toStatus.replace(/_/g, ' ');
+}
 
 export const Fill = z.object({
   id: z.string(),

@@ -24,7 +24,7 @@ import { STATE_LIMITS } from '../../shared/api/state.js';
 import { occSymbol, parseOcc } from '../../shared/instruments.js';
 import { Ledger, commissionFor, DEFAULT_COMMISSIONS } from '../brokers/sim/ledger.js';
 import { PaperBroker } from '../brokers/sim/paper-broker.js';
-import type { BrokerAdapter } from '../brokers/types.js';
+import type { BrokerAdapter, OrderChange } from '../brokers/types.js';
 import { BacktestService } from '../backtest/service.js';
 import { addDays, TradingCalendar } from '../marketdata/calendar.js';
 import { SimSessionClock, type SimClockState } from '../marketdata/clock.js';
@@ -752,6 +752,10 @@ export class Engine {
 
   cancelOrder(orderId: string) {
     return this.oms.cancelOrder(orderId, 'cancelled by user');
+  }
+
+  modifyOrder(orderId: string, change: OrderChange) {
+    return this.oms.modifyOrder(orderId, change);
   }
 
   orderEvents(orderId: string) {

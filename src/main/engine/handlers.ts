@@ -18,6 +18,7 @@ export function createHandlers(engine: Engine): Handlers {
     'ticket.approve': (req) => engine.approveTicket(req.ticketId, req.contentHash),
     'ticket.reject': (req) => engine.rejectTicket(req.ticketId, req.reason),
     'order.cancel': (req) => engine.cancelOrder(req.orderId),
+    'order.modify': ({ orderId, ...change }) => engine.modifyOrder(orderId, change),
     'order.events': (req) => engine.orderEvents(req.orderId),
     'equity.history': (req) => engine.equityHistory(req.sinceTs ?? 0, req.maxPoints ?? 5_000),
     'fills.list': (req) => engine.fills(req.limit ?? 500),

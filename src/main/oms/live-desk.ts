@@ -80,6 +80,10 @@ export class LiveDesk {
           const order = this.repo.getOrder(orderId);
           return order && { qty: order.qty, filledQty: order.filledQty, avgFillPrice: order.avgFillPrice };
         },
+        orderTerms: (orderId) => {
+          const order = this.repo.getOrder(orderId);
+          return order && { qty: order.qty, limitPrice: order.limitPrice, stopPrice: order.stopPrice ?? null };
+        },
         isFillBooked: (id) => this.repo.hasFill(id),
         note: (orderId, detail) => {
           const order = this.repo.getOrder(orderId);

@@ -88,6 +88,21 @@ describe('an order on a live venue', () => {
   });
 });
 
+describe('modify on a live venue', () => {
+  it('changes the working order at the broker by its broker id, journaled request then confirmation', async () => {
+    const { order } = desk.submit(buy(3, { orderType: 'LIMIT', limitPrice: 200 }));
+    await waitFor(() => status(order.id) === 'accepted', 'accepted');
+    desk.oms.modifyOrder(order.id, { limitPrice: 201.5 });
+    await waitFor(() => desk.repo.getOrder(order.id)!.limitPrice === 201.5, 'the modify confirmed');
+    expect(fakeOrders()[0]!.price).toBe(201.5);
+    const notes = desk.repo.orderEvents(order.id).map((e) => e.detail ?? '');
+    const requested = notes.findIndex((d) => /modify requested/i.test(d));
+    const confirmed = notes.findIndex((d) => /^modified/i.test(d));
+    expect(requested).toBeGreaterThan(-1);
+    expect(confirmed).toBeGreaterThan(requested);
+  });
+});
+
 describe('rate limits', () => {
   it('queues orders over the limit visibly (journaled), sends them as the window frees, and drops none', async () => {
     desk.close();

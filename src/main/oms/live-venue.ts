@@ -9,7 +9,7 @@
 //   - suppresses duplicate fills (by broker fill id, against the journal) and holds a final status
 //     that arrives ahead of the fills it implies, so pushes in any order book exactly once.
 import type { BrokerState, Fill } from '../../shared/domain.js';
-import type { BrokerAdapter, BrokerEvent, BrokerOrderRequest } from '../brokers/types.js';
+import type { BrokerAdapter, BrokerEvent, BrokerOrderRequest, OrderChange } from '../brokers/types.js';
 import { BrokerError, type BrokerConnection, type VenueFill, type VenueOrder, type VenueOrderRequest, type VenueStatus } from '../brokers/venue.js';
 import { journalFillId } from '../store/venue-repository.js';
 import { SlidingWindowLimiter, type QueuedCall, type RateRule } from './rate-limiter.js';
@@ -24,6 +24,8 @@ export interface LiveVenueHooks {
   recordBrokerOrderId(orderId: string, brokerOrderId: string): void;
   /** What the journal holds of an order's fills, to continue the running average. */
   fillState(orderId: string): { qty: number; filledQty: number; avgFillPrice: number | null } | undefined;
+  /** The order's current terms in the journal, to report the terms after a modify. */
+  orderTerms(orderId: string): { qty: number; limitPrice: number | null; stopPrice: number | null } | undefined;
   isFillBooked(journalFillId: string): boolean;
   /** A line on the order's journal: waiting for the rate limit, reply lost, cancel requested. */
   note(orderId: string, detail: string): void;
@@ -177,6 +179,37 @@ export class LiveVenue implements BrokerAdapter {
       return true;
     }
     this.sendCancel(orderId, brokerOrderId);
+    return true;
+  }
+
+  modifyOrder(orderId: string, change: OrderChange): boolean {
+    const { hooks, connection, accountId, name } = this.options;
+    const terms = hooks.orderTerms(orderId);
+    if (!terms) return false;
+    const next = { qty: change.qty ?? terms.qty, limitPrice: change.limitPrice ?? terms.limitPrice, stopPrice: change.stopPrice ?? terms.stopPrice };
+    const queued = this.limiter.queued().find((q) => q.id === orderId);
+    if (queued) {
+      // Not sent yet: it goes out on the new terms.
+      Object.assign(queued.payload, next);
+      this.emit({ type: 'modified', orderId, ...next, ts: hooks.now() });
+      return true;
+    }
+    const brokerOrderId = hooks.brokerOrderIdOf(orderId);
+    if (!brokerOrderId || this.inFlight.has(orderId) || this.retrying.has(orderId)) {
+      this.emit({ type: 'modifyRejected', orderId, reason: `${name} has not acknowledged the order yet; try the change again in a moment.`, ts: hooks.now() });
+      return true;
+    }
+    connection.modifyOrder(accountId, brokerOrderId, change).then(
+      () => {
+        const t = this.tracked.get(orderId);
+        if (t) t.qty = next.qty;
+        this.emit({ type: 'modified', orderId, ...next, ts: hooks.now() });
+      },
+      (error: unknown) => {
+        this.emit({ type: 'modifyRejected', orderId, reason: error instanceof Error ? error.message : String(error), ts: hooks.now() });
+        if (error instanceof BrokerError && (error.code === 'DISCONNECTED' || error.code === 'TIMEOUT')) hooks.requestReconcile(`modify of ${orderId} lost its answer`);
+      },
+    );
     return true;
   }
 

@@ -2,13 +2,16 @@
 // the test's control so a test can make the market cross a resting order when it wants.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { Fill, Instrument, Order, Quote, Ticket, TradingMode } from '../../shared/domain.js';
+import type { CheckResult, Fill, Instrument, Order, OrderEvent, OrderIntent, Quote, Ticket, TradingMode } from '../../shared/domain.js';
+import { orderEventLabel } from '../../shared/domain.js';
+import type { BrokerAdapter, BrokerEvent, BrokerOrderRequest, OrderChange } from '../brokers/types.js';
+import { CockpitError } from '../../shared/api/result.js';
 import { Ledger } from '../brokers/sim/ledger.js';
 import { PaperBroker } from '../brokers/sim/paper-broker.js';
 import { makeTempDir, waitFor } from '../engine/testing.js';
 import { closeDatabase, openDatabase, type Db } from '../store/database.js';
 import { Repository } from '../store/repository.js';
-import { OrderManager } from './oms.js';
+import { OrderManager, ticketHash, type OmsHooks } from './oms.js';
 
 const SPY: Instrument = { symbol: 'SPY', kind: 'ETF', underlying: 'SPY', multiplier: 1 };
 
@@ -23,6 +26,30 @@ let orders: Map<string, Order>;
 let fills: Fill[];
 let riskCodes: string[];
 let ids = 0;
+/** What the risk gate answers, and every intent it was asked about. */
+let gateChecks: CheckResult[];
+let gateCalls: { intent: OrderIntent; phase: string }[];
+const GREEN: CheckResult[] = [{ check: 'mode', level: 'green', code: 'OK', message: 'ok' }];
+
+function hooksFor(venue: BrokerAdapter, bookFill: (fill: Fill) => void): OmsHooks {
+  return {
+    now: () => Date.now(),
+    newId: (prefix) => `${prefix}${++ids}`,
+    mode: () => mode,
+    venue: () => (mode === 'DRY_RUN' ? venue : undefined),
+    venueById: (id) => (id === venue.id ? venue : undefined),
+    check: (intent, why) => {
+      gateCalls.push({ intent, phase: why.phase });
+      return { checks: gateChecks, estNotional: 0, whatIf: null, price: 100 };
+    },
+    recordArrival: () => undefined,
+    bookFill,
+    ticketChanged: (_t: Ticket) => undefined,
+    orderChanged: (o) => orders.set(o.id, o),
+    fillBooked: (f) => fills.push(f),
+    riskEvent: (_s, code) => riskCodes.push(code),
+  };
+}
 
 beforeEach(() => {
   tmp = makeTempDir();
@@ -35,22 +62,11 @@ beforeEach(() => {
   orders = new Map();
   fills = [];
   riskCodes = [];
+  gateChecks = GREEN;
+  gateCalls = [];
   const ledger = new Ledger(100_000);
   paper = new PaperBroker({ ledger, quote: () => quote, instrument: () => SPY, now: () => Date.now(), newId: () => `F${++ids}`, latencyMs: 1 });
-  oms = new OrderManager(repo, 'A', {
-    now: () => Date.now(),
-    newId: (prefix) => `${prefix}${++ids}`,
-    mode: () => mode,
-    venue: () => (mode === 'DRY_RUN' ? paper : undefined),
-    venueById: (id) => (id === paper.id ? paper : undefined),
-    check: () => ({ checks: [{ check: 'mode', level: 'green', code: 'OK', message: 'ok' }], estNotional: 0, whatIf: null, price: 100 }),
-    recordArrival: () => undefined,
-    bookFill: (fill) => void ledger.applyFill(fill.symbol, fill.side, fill.qty, fill.price, 1, fill.commission),
-    ticketChanged: (_t: Ticket) => undefined,
-    orderChanged: (o) => orders.set(o.id, o),
-    fillBooked: (f) => fills.push(f),
-    riskEvent: (_s, code) => riskCodes.push(code),
-  });
+  oms = new OrderManager(repo, 'A', hooksFor(paper, (fill) => void ledger.applyFill(fill.symbol, fill.side, fill.qty, fill.price, 1, fill.commission)));
   oms.attach(paper);
 });
 
@@ -91,5 +107,191 @@ describe('order manager', () => {
     expect(fills).toHaveLength(0);
     expect(repo.recentFills(10)).toHaveLength(0);
     expect(riskCodes).not.toContain('FILL_AFTER_CLOSE');
+  });
+});
+
+/**
+ * A venue stub (not one of our adapters): records what it is sent and, when asked to modify,
+ * reads the journal at that moment — so a test can see what was durable before the venue acted.
+ */
+class StubVenue implements BrokerAdapter {
+  readonly id = 'stub';
+  readonly placed: BrokerOrderRequest[] = [];
+  readonly modifies: { orderId: string; change: OrderChange; journalAtCall: OrderEvent[] }[] = [];
+  /** How the stub answers a modify: apply it, refuse it, or say it no longer holds the order. */
+  answer: 'modified' | 'refused' | 'unknown' = 'modified';
+  private listener: ((e: BrokerEvent) => void) | undefined;
+  state() {
+    return { id: this.id, name: 'stub', kind: 'simulated' as const, connection: 'connected' as const, realtimeQuotes: false };
+  }
+  placeOrder(request: BrokerOrderRequest): void {
+    this.placed.push(request);
+    this.listener?.({ type: 'accepted', orderId: request.orderId, ts: Date.now() });
+  }
+  cancelOrder(): boolean {
+    return false;
+  }
+  modifyOrder(orderId: string, change: OrderChange): boolean {
+    this.modifies.push({ orderId, change, journalAtCall: repo.orderEvents(orderId) });
+    if (this.answer === 'unknown') return false;
+    const req = this.placed.find((p) => p.orderId === orderId)!;
+    if (this.answer === 'refused') {
+      this.listener?.({ type: 'modifyRejected', orderId, reason: 'price outside the band', ts: Date.now() });
+      return true;
+    }
+    this.listener?.({
+      type: 'modified', orderId, ts: Date.now(),
+      qty: change.qty ?? req.qty, limitPrice: change.limitPrice ?? req.limitPrice, stopPrice: change.stopPrice ?? req.stopPrice ?? null,
+    });
+    return true;
+  }
+  onEvent(listener: (e: BrokerEvent) => void): void {
+    this.listener = listener;
+  }
+}
+
+function stubbed(): { stub: StubVenue; manager: OrderManager } {
+  const stub = new StubVenue();
+  const manager = new OrderManager(repo, 'A', hooksFor(stub, () => undefined));
+  manager.attach(stub);
+  return { stub, manager };
+}
+
+const STOP_LIMIT_GTC: OrderIntent = { symbol: 'SPY', side: 'BUY', qty: 10, orderType: 'STOP_LIMIT', stopPrice: 105, limitPrice: 106, tif: 'GTC' };
+
+function approved(manager: OrderManager, intent: OrderIntent): Order {
+  const ticket = manager.createTicket(intent, 'manual', 'test');
+  return manager.approveTicket(ticket.id, ticket.contentHash).order;
+}
+
+const labels = (orderId: string) => repo.orderEvents(orderId).map(orderEventLabel);
+
+async function expectError(fn: () => unknown, code: string, message?: RegExp): Promise<void> {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CockpitError);
+    expect((error as CockpitError).code).toBe(code);
+    if (message) expect((error as CockpitError).message).toMatch(message);
+    return;
+  }
+  throw new Error(`expected ${code}`);
+}
+
+describe('order types through the OMS', () => {
+  it('a ticket makes its defaults explicit, and the order and the venue get stop, time in force and outside-RTH', () => {
+    const { stub, manager } = stubbed();
+    const ticket = manager.createTicket({ symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'LIMIT', limitPrice: 99 }, 'manual', 'defaults');
+    expect(ticket.intent).toMatchObject({ tif: 'DAY', outsideRth: false });
+    expect(repo.getTicket(ticket.id)!.intent).toMatchObject({ tif: 'DAY', outsideRth: false });
+
+    const order = approved(manager, STOP_LIMIT_GTC);
+    expect(order).toMatchObject({ orderType: 'STOP_LIMIT', stopPrice: 105, limitPrice: 106, tif: 'GTC', outsideRth: false });
+    expect(repo.getOrder(order.id)).toMatchObject({ stopPrice: 105, tif: 'GTC', outsideRth: false });
+    expect(stub.placed.at(-1)).toMatchObject({ orderType: 'STOP_LIMIT', stopPrice: 105, limitPrice: 106, tif: 'GTC', outsideRth: false });
+
+    approved(manager, { symbol: 'SPY', side: 'SELL', qty: 2, orderType: 'LIMIT', limitPrice: 101, outsideRth: true });
+    expect(stub.placed.at(-1)).toMatchObject({ orderType: 'LIMIT', tif: 'DAY', outsideRth: true, stopPrice: null });
+  });
+
+  it('the ticket hash binds the stop price, time in force and outside-RTH flag', () => {
+    const base = { id: 'T', source: 'manual' as const, reason: 'r', createdAt: 1, expiresAt: 2 };
+    const limit = { symbol: 'SPY', side: 'BUY' as const, qty: 1, orderType: 'LIMIT' as const, limitPrice: 99 };
+    const h = ticketHash({ ...base, intent: limit });
+    expect(ticketHash({ ...base, intent: { ...limit, tif: 'DAY', outsideRth: false } })).toBe(h); // defaults are the same content
+    expect(ticketHash({ ...base, intent: { ...limit, tif: 'GTC' } })).not.toBe(h);
+    expect(ticketHash({ ...base, intent: { ...limit, outsideRth: true } })).not.toBe(h);
+    const stop = { ...limit, orderType: 'STOP_LIMIT' as const, stopPrice: 98 };
+    expect(ticketHash({ ...base, intent: { ...stop, stopPrice: 97 } })).not.toBe(ticketHash({ ...base, intent: stop }));
+  });
+});
+
+describe('modifyOrder', () => {
+  it('journals the request before the venue sees it; the venue\'s confirmation updates the order', () => {
+    const { stub, manager } = stubbed();
+    const order = approved(manager, STOP_LIMIT_GTC);
+    const modified = manager.modifyOrder(order.id, { limitPrice: 107 });
+
+    expect(stub.modifies).toHaveLength(1);
+    const atCall = stub.modifies[0]!.journalAtCall.map(orderEventLabel);
+    expect(atCall).toEqual(['pending approval', 'approved', 'submitted', 'accepted', 'modify requested']);
+    expect(stub.modifies[0]!.journalAtCall.at(-1)!.detail).toContain('limit 106 → 107');
+    expect(stub.modifies[0]!.change).toEqual({ limitPrice: 107 });
+
+    expect(labels(order.id)).toEqual(['pending approval', 'approved', 'submitted', 'accepted', 'modify requested', 'modified']);
+    expect(modified).toMatchObject({ status: 'accepted', limitPrice: 107, stopPrice: 105, qty: 10, tif: 'GTC' });
+    expect(repo.getOrder(order.id)).toMatchObject({ limitPrice: 107, stopPrice: 105 });
+    expect(orders.get(order.id)).toMatchObject({ limitPrice: 107 });
+  });
+
+  it('re-runs the risk gate (phase approve) on the changed order, on what is left to fill', () => {
+    const { manager } = stubbed();
+    const order = approved(manager, STOP_LIMIT_GTC);
+    gateCalls = [];
+    manager.modifyOrder(order.id, { qty: 12, stopPrice: 104 });
+    expect(gateCalls).toEqual([
+      { phase: 'approve', intent: { symbol: 'SPY', side: 'BUY', qty: 12, orderType: 'STOP_LIMIT', stopPrice: 104, limitPrice: 106, tif: 'GTC', outsideRth: false } },
+    ]);
+  });
+
+  it('a red verdict refuses the modify with its reasons: nothing journaled, the venue never asked', async () => {
+    const { stub, manager } = stubbed();
+    const order = approved(manager, STOP_LIMIT_GTC);
+    const before = repo.orderEvents(order.id);
+    gateChecks = [...GREEN, { check: 'price', level: 'red', code: 'PRICE_FAR_FROM_MARKET', message: 'Limit 150.00 looks like a typo.' }];
+    await expectError(() => manager.modifyOrder(order.id, { limitPrice: 150 }), 'MODIFY_RED', /Cannot modify: Limit 150\.00 looks like a typo\./);
+    expect(stub.modifies).toHaveLength(0);
+    expect(repo.orderEvents(order.id)).toEqual(before);
+    expect(repo.getOrder(order.id)).toMatchObject({ limitPrice: 106 });
+  });
+
+  it('a venue refusal is journaled and reported; the order keeps its terms', async () => {
+    const { stub, manager } = stubbed();
+    const order = approved(manager, STOP_LIMIT_GTC);
+    stub.answer = 'refused';
+    await expectError(() => manager.modifyOrder(order.id, { limitPrice: 107 }), 'MODIFY_REJECTED', /price outside the band/);
+    expect(labels(order.id).slice(-2)).toEqual(['modify requested', 'modify rejected']);
+    expect(repo.getOrder(order.id)).toMatchObject({ limitPrice: 106, status: 'accepted' });
+    expect(riskCodes).toContain('MODIFY_REJECTED');
+  });
+
+  it('when the venue no longer holds the order, the modify fails closed, journaled, with a risk event', async () => {
+    const { stub, manager } = stubbed();
+    const order = approved(manager, STOP_LIMIT_GTC);
+    stub.answer = 'unknown';
+    await expectError(() => manager.modifyOrder(order.id, { qty: 11 }), 'ORDER_NOT_WORKING', /no longer holds/);
+    expect(labels(order.id).slice(-2)).toEqual(['modify requested', 'modify rejected']);
+    expect(repo.getOrder(order.id)).toMatchObject({ qty: 10 });
+    expect(riskCodes).toContain('MODIFY_NOT_CONFIRMED');
+  });
+
+  it('refuses bad changes with clear errors before journaling anything', async () => {
+    const { stub, manager } = stubbed();
+    const order = approved(manager, STOP_LIMIT_GTC);
+    const stop = approved(manager, { symbol: 'SPY', side: 'SELL', qty: 5, orderType: 'STOP', stopPrice: 95 });
+    const before = repo.orderEvents(order.id).length;
+    await expectError(() => manager.modifyOrder('nope', { qty: 1 }), 'NOT_FOUND');
+    await expectError(() => manager.modifyOrder(order.id, { limitPrice: 106 }), 'NOTHING_TO_MODIFY');
+    await expectError(() => manager.modifyOrder(order.id, {}), 'NOTHING_TO_MODIFY');
+    await expectError(() => manager.modifyOrder(stop.id, { limitPrice: 94 }), 'BAD_MODIFY', /stop order has no limit price/);
+    await expectError(() => manager.modifyOrder(order.id, { qty: 0 }), 'BAD_MODIFY', /not above the 0 already filled/);
+    expect(repo.orderEvents(order.id)).toHaveLength(before);
+    expect(stub.modifies).toHaveLength(0);
+  });
+
+  it('only working orders can be modified', async () => {
+    const order = restingBuy(101);
+    await waitFor(() => orders.get(order.id)?.status === 'filled', 'the fill');
+    await expectError(() => oms.modifyOrder(order.id, { limitPrice: 102 }), 'ORDER_NOT_WORKING', /filled/);
+  });
+
+  it('on the paper ledger a modified limit that now crosses fills at once', async () => {
+    const order = restingBuy(90);
+    await waitFor(() => orders.get(order.id)?.status === 'accepted', 'the order to rest');
+    const after = oms.modifyOrder(order.id, { limitPrice: 100.5 });
+    // The paper ledger re-matches inside modifyOrder: the fill is already booked.
+    expect(after).toMatchObject({ status: 'filled', limitPrice: 100.5, filledQty: 10 });
+    expect(fills).toEqual([expect.objectContaining({ qty: 10, price: 100.01 })]);
+    expect(labels(order.id)).toEqual(['pending approval', 'approved', 'submitted', 'accepted', 'modify requested', 'modified', 'filled']);
   });
 });

@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { CheckResult, Fill, Order, OrderIntent, OrderStatus, Ticket, TradingMode } from '../../shared/domain.js';
 import type { WhatIf } from '../../shared/risk.js';
-import { TERMINAL_ORDER_STATUSES } from '../../shared/domain.js';
+import { OrderIntent as OrderIntentSchema, ORDER_EVENT_NOTE, TERMINAL_ORDER_STATUSES, withIntentDefaults } from '../../shared/domain.js';
 import { CockpitError } from '../../shared/api/result.js';
-import type { BrokerAdapter, BrokerEvent } from '../brokers/types.js';
+import type { BrokerAdapter, BrokerEvent, OrderChange } from '../brokers/types.js';
 import type { Repository } from '../store/repository.js';
 import { worstLevel } from '../risk/gate.js';
 import { journalFillId } from '../store/venue-repository.js';
@@ -43,14 +43,30 @@ export function isWorking(status: OrderStatus): boolean {
   return WORKING.has(status);
 }
 
-function ticketHash(t: Pick<Ticket, 'id' | 'source' | 'reason' | 'intent' | 'createdAt' | 'expiresAt'>): string {
-  const { symbol, side, qty, orderType, limitPrice } = t.intent;
-  const canonical = JSON.stringify([t.id, t.source, t.reason, t.createdAt, t.expiresAt, symbol, side, qty, orderType, limitPrice ?? null]);
+/** The hash approval is bound to: every field of the ticket's content, intent defaults made explicit. */
+export function ticketHash(t: Pick<Ticket, 'id' | 'source' | 'reason' | 'createdAt' | 'expiresAt'> & { intent: OrderIntent }): string {
+  const { symbol, side, qty, orderType, limitPrice, stopPrice, tif, outsideRth } = withIntentDefaults(t.intent);
+  const canonical = JSON.stringify([
+    t.id, t.source, t.reason, t.createdAt, t.expiresAt, symbol, side, qty, orderType, limitPrice ?? null, stopPrice ?? null, tif, outsideRth,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+const fmtPrice = (x: number | null | undefined) => (x === null || x === undefined ? '—' : String(x));
+
+/** "qty 10 → 20, limit 101.5 → 102" for the journal. */
+function describeChange(order: Order, change: OrderChange): string {
+  const parts: string[] = [];
+  if (change.qty !== undefined) parts.push(`qty ${order.qty} → ${change.qty}`);
+  if (change.limitPrice !== undefined) parts.push(`limit ${fmtPrice(order.limitPrice)} → ${change.limitPrice}`);
+  if (change.stopPrice !== undefined) parts.push(`stop ${fmtPrice(order.stopPrice)} → ${change.stopPrice}`);
+  return parts.join(', ');
 }
 
 export class OrderManager {
   private readonly subscribed = new WeakSet<BrokerAdapter>();
+  /** A venue's refusal of a modify, noted while `modifyOrder` waits on that venue's answer. */
+  private readonly modifyRefusals = new Map<string, string>();
 
   constructor(
     private readonly repo: Repository,
@@ -65,7 +81,9 @@ export class OrderManager {
     venue.onEvent((event) => this.onBrokerEvent(venue, event));
   }
 
-  createTicket(intent: OrderIntent, source: Ticket['source'], reason: string): Ticket {
+  createTicket(rawIntent: OrderIntent, source: Ticket['source'], reason: string): Ticket {
+    // The ticket stores the intent with its defaults explicit, so its hash binds them too.
+    const intent = withIntentDefaults(rawIntent);
     const now = this.hooks.now();
     const id = this.hooks.newId('T');
     const { checks, estNotional, whatIf } = this.hooks.check(intent, { phase: 'create', ticketId: id });
@@ -125,6 +143,9 @@ export class OrderManager {
       qty: ticket.intent.qty,
       orderType: ticket.intent.orderType,
       limitPrice: ticket.intent.limitPrice ?? null,
+      stopPrice: ticket.intent.stopPrice ?? null,
+      tif: ticket.intent.tif,
+      outsideRth: ticket.intent.outsideRth,
       status: 'submitted',
       filledQty: 0,
       avgFillPrice: null,
@@ -152,6 +173,9 @@ export class OrderManager {
       qty: order.qty,
       orderType: order.orderType,
       limitPrice: order.limitPrice,
+      stopPrice: order.stopPrice,
+      tif: order.tif,
+      outsideRth: order.outsideRth,
     });
     return { ticket: approved, order };
   }
@@ -173,7 +197,7 @@ export class OrderManager {
     // Cancel where the order went — even after a mode switch (the kill switch goes OFF first).
     const venue = this.hooks.venueById(order.venue);
     // Journal the request before asking the venue.
-    this.repo.appendOrderEvent(order.id, this.hooks.now(), order.status, order.status, `cancel requested: ${why}`);
+    this.repo.appendOrderEvent(order.id, this.hooks.now(), order.status, order.status, `${ORDER_EVENT_NOTE.cancelRequested}: ${why}`);
     const cancelled = venue ? venue.cancelOrder(order.id) : false;
     const current = this.repo.getOrder(orderId)!;
     if (!cancelled && isWorking(current.status)) {
@@ -182,6 +206,75 @@ export class OrderManager {
       return this.transition(current, 'cancelled', why);
     }
     return current;
+  }
+
+  /**
+   * Changes a working order's quantity, limit or stop. The changed order re-runs the risk gate on
+   * what is left to fill (the filled part is already in the book); red refuses the modify with its
+   * reasons. The request is journaled before the venue is asked; the venue answers with a
+   * `modified` or `modifyRejected` event (the paper ledger at once, a live broker later).
+   */
+  modifyOrder(orderId: string, change: OrderChange): Order {
+    const order = this.repo.getOrder(orderId);
+    if (!order) throw new CockpitError('NOT_FOUND', `No order ${orderId}.`);
+    if (!isWorking(order.status)) {
+      throw new CockpitError('ORDER_NOT_WORKING', `Order ${orderId} is ${order.status} and can no longer be modified.`);
+    }
+    const effective: OrderChange = {};
+    if (change.qty !== undefined && change.qty !== order.qty) effective.qty = change.qty;
+    if (change.limitPrice !== undefined && change.limitPrice !== order.limitPrice) effective.limitPrice = change.limitPrice;
+    if (change.stopPrice !== undefined && change.stopPrice !== order.stopPrice) effective.stopPrice = change.stopPrice;
+    if (Object.keys(effective).length === 0) throw new CockpitError('NOTHING_TO_MODIFY', 'The new terms are the same as the order\'s: nothing to modify.');
+    const hasLimit = order.orderType === 'LIMIT' || order.orderType === 'STOP_LIMIT';
+    const hasStop = order.orderType === 'STOP' || order.orderType === 'STOP_LIMIT';
+    const kind = order.orderType.toLowerCase().replace('_', '-');
+    if (effective.limitPrice !== undefined && !hasLimit) throw new CockpitError('BAD_MODIFY', `A ${kind} order has no limit price to change.`);
+    if (effective.stopPrice !== undefined && !hasStop) throw new CockpitError('BAD_MODIFY', `A ${kind} order has no stop price to change.`);
+    const qty = effective.qty ?? order.qty;
+    if (qty <= order.filledQty) {
+      throw new CockpitError('BAD_MODIFY', `Quantity ${qty} is not above the ${order.filledQty} already filled; cancel the rest instead.`);
+    }
+    const parsed = OrderIntentSchema.safeParse({
+      symbol: order.symbol,
+      side: order.side,
+      qty,
+      orderType: order.orderType,
+      ...(hasLimit ? { limitPrice: effective.limitPrice ?? order.limitPrice } : {}),
+      ...(hasStop ? { stopPrice: effective.stopPrice ?? order.stopPrice } : {}),
+      tif: order.tif,
+      outsideRth: order.outsideRth,
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CockpitError('BAD_MODIFY', `Cannot modify: ${String(issue?.path[0] ?? 'order')}: ${issue?.message ?? 'invalid'}.`);
+    }
+    const venue = this.hooks.venueById(order.venue);
+    if (!venue) throw new CockpitError('VENUE_UNAVAILABLE', `${order.venue} is not connected: the order cannot be modified now.`);
+
+    // The gate sees what is left to fill: the filled part is already in the position.
+    const { checks } = this.hooks.check({ ...parsed.data, qty: qty - order.filledQty }, { phase: 'approve', ticketId: order.ticketId ?? order.id });
+    const verdict = worstLevel(checks);
+    if (verdict === 'red') {
+      const reasons = checks.filter((c) => c.level === 'red').map((c) => c.message);
+      throw new CockpitError('MODIFY_RED', `Cannot modify: ${reasons.join(' ')}`, { checks });
+    }
+
+    // Journal the request before asking the venue.
+    const what = describeChange(order, effective);
+    this.repo.appendOrderEvent(order.id, this.hooks.now(), order.status, order.status, `${ORDER_EVENT_NOTE.modifyRequested}: ${what}; verdict ${verdict}`);
+    this.modifyRefusals.delete(order.id);
+    const held = venue.modifyOrder(order.id, effective);
+    const refusal = this.modifyRefusals.get(order.id);
+    this.modifyRefusals.delete(order.id);
+    if (!held) {
+      const current = this.repo.getOrder(orderId)!;
+      this.repo.appendOrderEvent(order.id, this.hooks.now(), current.status, current.status, `${ORDER_EVENT_NOTE.modifyRejected}: ${order.venue} no longer holds the order as working`);
+      this.hooks.riskEvent('warning', 'MODIFY_NOT_CONFIRMED', `${order.venue} did not hold order ${order.id} as working; it was not modified.`, order.symbol);
+      this.hooks.orderChanged(current);
+      throw new CockpitError('ORDER_NOT_WORKING', `${order.venue} no longer holds order ${order.id} as working: it was not modified.`);
+    }
+    if (refusal !== undefined) throw new CockpitError('MODIFY_REJECTED', `${order.venue} refused the modify: ${refusal}`);
+    return this.repo.getOrder(orderId)!;
   }
 
   /** Kill switch / shutdown: cancels every working order and every pending ticket. */
@@ -325,6 +418,26 @@ export class OrderManager {
         return;
       case 'cancelled':
         this.transition(order, 'cancelled', event.reason);
+        return;
+      case 'modified': {
+        if (TERMINAL_ORDER_STATUSES.includes(order.status)) return;
+        const change: OrderChange = {};
+        if (event.qty !== order.qty) change.qty = event.qty;
+        if (event.limitPrice !== null && event.limitPrice !== order.limitPrice) change.limitPrice = event.limitPrice;
+        if (event.stopPrice !== null && event.stopPrice !== order.stopPrice) change.stopPrice = event.stopPrice;
+        const next: Order = { ...order, qty: event.qty, limitPrice: event.limitPrice, stopPrice: event.stopPrice, updatedAt: event.ts };
+        this.repo.transaction(() => {
+          this.repo.appendOrderEvent(order.id, event.ts, order.status, order.status, `${ORDER_EVENT_NOTE.modified}: ${describeChange(order, change) || 'terms unchanged'}`);
+          this.repo.updateOrder(next);
+        });
+        this.hooks.orderChanged(next);
+        return;
+      }
+      case 'modifyRejected':
+        this.modifyRefusals.set(order.id, event.reason);
+        this.repo.appendOrderEvent(order.id, event.ts, order.status, order.status, `${ORDER_EVENT_NOTE.modifyRejected}: ${event.reason}`);
+        this.hooks.riskEvent('warning', 'MODIFY_REJECTED', `${venue.id} refused to modify ${order.side} ${order.qty} ${order.symbol}: ${event.reason}`, order.symbol);
+        this.hooks.orderChanged(order);
         return;
       case 'fill': {
         const status: OrderStatus = event.complete ? 'filled' : 'partially_filled';

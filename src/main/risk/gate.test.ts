@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CashGreeks, CheckLevel, CheckResult, Instrument, OrderIntent, Quote } from '../../shared/domain.js';
 import { DEFAULT_RISK_LIMITS, type GateVerdict, type PortfolioGreeks, type RiskLimits } from '../../shared/risk.js';
-import { evaluateOrder, expectedPrice, isRiskReducing, tierOf, worstLevel, type GateBook, type GateContext } from './gate.js';
+import { evaluateOrder, expectedPrice, isRiskReducing, STOP_SLIPPAGE_PCT, tierOf, worstLevel, type GateBook, type GateContext } from './gate.js';
 
 const NOW = Date.parse('2026-11-23T15:00:00Z');
 const DAY_MS = 86_400_000;
@@ -578,16 +578,73 @@ describe('evaluateOrder: order shape and session', () => {
   });
 
   for (const session of ['PRE', 'POST', 'CLOSED'] as const) {
-    it(`outside regular hours (${session}) a market order is red and a limit order amber`, () => {
-      const market = run({ session, intent: intent({ orderType: 'MARKET', limitPrice: undefined }) });
-      expect(find(market, 'session')).toEqual([expect.objectContaining({ level: 'red', code: 'MARKET_CLOSED' })]);
+    it(`outside regular hours (${session}) a DAY or GTC order without outside-RTH is amber: it waits for the open`, () => {
+      for (const tif of ['DAY', 'GTC'] as const) {
+        const market = run({ session, intent: intent({ orderType: 'MARKET', limitPrice: undefined, tif }) });
+        expect(find(market, 'session')).toEqual([expect.objectContaining({ level: 'amber', code: 'MARKET_CLOSED' })]);
+        expect(market.level).toBe('amber');
+        expect(find(market, 'session')[0]!.message).toMatch(/wait for the open.*opening price/);
+        const limit = run({ session, intent: intent({ tif }) });
+        expect(find(limit, 'session')).toEqual([expect.objectContaining({ level: 'amber', code: 'MARKET_CLOSED' })]);
+        expect(limit.level).toBe('amber');
+        expect(find(limit, 'session')[0]!.message).toContain('will wait for the open');
+        const stop = run({ session, intent: intent({ orderType: 'STOP', limitPrice: undefined, stopPrice: 210, tif }) });
+        expect(find(stop, 'session')).toEqual([expect.objectContaining({ level: 'amber', code: 'MARKET_CLOSED' })]);
+      }
+    });
+
+    it(`outside regular hours (${session}) an IOC order that cannot trade now is red`, () => {
+      const market = run({ session, intent: intent({ orderType: 'MARKET', limitPrice: undefined, tif: 'IOC' }) });
+      expect(find(market, 'session')).toEqual([expect.objectContaining({ level: 'red', code: 'IOC_MARKET_CLOSED' })]);
       expect(market.level).toBe('red');
-      const limit = run({ session });
-      expect(find(limit, 'session')).toEqual([expect.objectContaining({ level: 'amber', code: 'MARKET_CLOSED' })]);
-      expect(limit.level).toBe('amber');
-      expect(find(limit, 'session')[0]!.message).toContain(session.toLowerCase());
+      expect(find(market, 'session')[0]!.message).toContain('cancelled at once');
+      expectRed(run({ session, intent: intent({ tif: 'IOC' }) }), 'IOC_MARKET_CLOSED');
     });
   }
+
+  for (const session of ['PRE', 'POST'] as const) {
+    it(`in ${session} an outside-RTH limit order trades now (green), IOC included`, () => {
+      for (const tif of ['DAY', 'GTC', 'IOC'] as const) {
+        const v = run({ session, intent: intent({ outsideRth: true, tif }) });
+        expect(find(v, 'session')).toEqual([expect.objectContaining({ level: 'green', code: 'OUTSIDE_RTH' })]);
+        expect(v.level).toBe('green');
+      }
+    });
+  }
+
+  it('overnight (CLOSED) outside-RTH does not help: the order waits, and says why', () => {
+    const v = run({ session: 'CLOSED', intent: intent({ outsideRth: true }) });
+    expect(find(v, 'session')).toEqual([expect.objectContaining({ level: 'amber', code: 'MARKET_CLOSED' })]);
+    expect(find(v, 'session')[0]!.message).toContain('outside-RTH trading is closed too');
+    expectRed(run({ session: 'CLOSED', intent: intent({ outsideRth: true, tif: 'IOC' }) }), 'IOC_MARKET_CLOSED');
+  });
+
+  it('outside-RTH on anything but a limit order is red (brokers refuse it)', () => {
+    expectRed(run({ intent: intent({ orderType: 'MARKET', limitPrice: undefined, outsideRth: true }) }), 'OUTSIDE_RTH_NOT_LIMIT');
+    expectRed(run({ intent: intent({ orderType: 'STOP_LIMIT', stopPrice: 205, limitPrice: 206, outsideRth: true }) }), 'OUTSIDE_RTH_NOT_LIMIT');
+  });
+
+  it('stop orders need a stop price; a stop takes no limit; IOC stops are red', () => {
+    expectRed(run({ intent: intent({ orderType: 'STOP', limitPrice: undefined }) }), 'STOP_PRICE_MISSING');
+    expectRed(run({ intent: intent({ orderType: 'STOP_LIMIT', limitPrice: 206 }) }), 'STOP_PRICE_MISSING');
+    expectRed(run({ intent: intent({ orderType: 'STOP_LIMIT', limitPrice: undefined, stopPrice: 205 }) }), 'LIMIT_PRICE_MISSING');
+    const stopWithLimit = run({ intent: intent({ orderType: 'STOP', stopPrice: 205, limitPrice: 206 }) });
+    expect(find(stopWithLimit, 'order')).toEqual([expect.objectContaining({ level: 'amber', code: 'LIMIT_PRICE_IGNORED' })]);
+    const limitWithStop = run({ intent: intent({ stopPrice: 205 }) });
+    expect(find(limitWithStop, 'order')).toEqual([expect.objectContaining({ level: 'amber', code: 'STOP_PRICE_IGNORED' })]);
+    expectRed(run({ intent: intent({ orderType: 'STOP', limitPrice: undefined, stopPrice: 205, tif: 'IOC' }) }), 'IOC_STOP');
+  });
+
+  it('a bad stop price, order type or time in force is red input', () => {
+    const inputOnly = (v: GateVerdict, code: string, mention: string) => {
+      expectRed(v, code, mention);
+      expect(v.checks.every((c) => c.check === 'input')).toBe(true);
+      expect(v.estNotional).toBe(0);
+    };
+    inputOnly(run({ intent: intent({ orderType: 'STOP', limitPrice: undefined, stopPrice: Number.NaN }) }), 'BAD_PRICE', 'Stop price NaN');
+    inputOnly(run({ intent: intent({ orderType: 'TRAIL' as OrderIntent['orderType'] }) }), 'BAD_ORDER_TYPE', 'TRAIL');
+    inputOnly(run({ intent: intent({ tif: 'FOK' as OrderIntent['tif'] }) }), 'BAD_TIF', 'FOK');
+  });
 
   it('adds no session check during regular hours', () => {
     expect(find(run(), 'session')).toEqual([]);
@@ -767,6 +824,83 @@ describe('evaluateOrder: what-if Greeks', () => {
   }
 });
 
+describe('evaluateOrder: stop and stop-limit orders', () => {
+  // Mark 100.00: bid 99.95, ask 100.05, last 100.
+  const Q100 = q('AAPL', 99.95, 100.05, { last: 100 });
+  const stopRun = (over: Partial<OrderIntent>, quote: Quote = Q100) =>
+    run({ intent: intent({ orderType: 'STOP', limitPrice: undefined, qty: 10, ...over }), quote, book: { positionQty: 100 } });
+
+  it('a buy stop above the ask and a sell stop below the bid are green and say when they trigger', () => {
+    const buy = find(stopRun({ side: 'BUY', stopPrice: 105 }), 'price');
+    expect(buy).toEqual([expect.objectContaining({ level: 'green', code: 'STOP_SANE' })]);
+    expect(buy[0]!.message).toContain('105.00');
+    const sell = find(stopRun({ side: 'SELL', stopPrice: 95 }), 'price');
+    expect(sell).toEqual([expect.objectContaining({ level: 'green', code: 'STOP_SANE' })]);
+    expect(stopRun({ side: 'SELL', stopPrice: 95 }).level).toBe('green');
+  });
+
+  it('a stop on the wrong side of the market triggers at once: amber STOP_TRIGGERS_NOW, naming the touch', () => {
+    // Buy stop 98 with the ask at 100.05: the ask is already above it.
+    const buy = stopRun({ side: 'BUY', stopPrice: 98 });
+    expect(find(buy, 'price')).toEqual([expect.objectContaining({ level: 'amber', code: 'STOP_TRIGGERS_NOW' })]);
+    expect(find(buy, 'price')[0]!.message).toMatch(/Buy stop 98\.00 .*the ask is 100\.05.*trigger at once and trade as a market order/);
+    expect(buy.level).toBe('amber');
+    // Sell stop 101 with the bid at 99.95.
+    const sell = stopRun({ side: 'SELL', stopPrice: 101 });
+    expect(find(sell, 'price')).toEqual([expect.objectContaining({ level: 'amber', code: 'STOP_TRIGGERS_NOW' })]);
+    // A stop exactly at the touch triggers too.
+    expect(find(stopRun({ side: 'BUY', stopPrice: 100.05 }), 'price')[0]!.code).toBe('STOP_TRIGGERS_NOW');
+  });
+
+  it('a stop far through the market (over the fat-finger red limit) is red: looks like a typo', () => {
+    // Buy stop 85 with the ask at 100.05: 15% below — triggers at once.
+    expectRed(stopRun({ side: 'BUY', stopPrice: 85 }), 'STOP_FAR_THROUGH_MARKET', '85.00', '15.0%', 'typo');
+    expectRed(stopRun({ side: 'SELL', stopPrice: 115 }), 'STOP_FAR_THROUGH_MARKET', '115.00');
+  });
+
+  it('a stop more than 3× away from the mark is amber STOP_FAR_AWAY', () => {
+    expect(find(stopRun({ side: 'BUY', stopPrice: 400 }), 'price')).toEqual([expect.objectContaining({ level: 'amber', code: 'STOP_FAR_AWAY' })]);
+  });
+
+  it('a stop-limit\'s limit is judged against its stop, and its stop against the market', () => {
+    // Buy stop 105, limit 106: 1% through the stop — green on both.
+    const ok = find(stopRun({ orderType: 'STOP_LIMIT', stopPrice: 105, limitPrice: 106 }), 'price');
+    expect(ok.map((c) => c.code)).toEqual(['STOP_SANE', 'PRICE_SANE']);
+    // Limit 120 over a 105 stop: ~15% through the stop — red even though the stop is sane.
+    const typo = stopRun({ orderType: 'STOP_LIMIT', stopPrice: 105, limitPrice: 120 });
+    expectRed(typo, 'PRICE_FAR_FROM_MARKET', 'through the stop', '105.00');
+    // A stop-limit that triggers now: amber, and its limit is judged against the touch.
+    const now = stopRun({ orderType: 'STOP_LIMIT', stopPrice: 99, limitPrice: 100.1 });
+    expect(find(now, 'price').map((c) => c.code)).toEqual(['STOP_TRIGGERS_NOW', 'PRICE_SANE']);
+    expect(find(now, 'price')[0]!.message).toContain('work as a limit order at 100.10');
+  });
+
+  it('notional: a stop-limit at its limit; a stop at its stop worsened by the stop slippage allowance', () => {
+    const stopLimit = stopRun({ orderType: 'STOP_LIMIT', stopPrice: 105, limitPrice: 106 });
+    expect(stopLimit.estNotional).toBeCloseTo(1_060, 9);
+    const buyStop = stopRun({ side: 'BUY', stopPrice: 105 });
+    expect(buyStop.estNotional).toBeCloseTo(10 * 105 * (1 + STOP_SLIPPAGE_PCT), 9);
+    const sellStop = stopRun({ side: 'SELL', stopPrice: 95 });
+    expect(sellStop.estNotional).toBeCloseTo(10 * 95 * (1 - STOP_SLIPPAGE_PCT), 9);
+    // A buy stop already through the market fills at the ask, not the (lower) stop.
+    expect(stopRun({ side: 'BUY', stopPrice: 99 }).estNotional).toBeCloseTo(10 * 100.05 * (1 + STOP_SLIPPAGE_PCT), 9);
+  });
+
+  it('a stop sized by its stop can breach a cap a market order would not', () => {
+    // Per-order notional cap $200,000: 1,900 AAPL at the ask ~100 is $190k; a buy stop at 106 is ~$202k.
+    const limits = limitsWith((l) => {
+      l.order.maxQty = 10_000;
+      l.tiers.T2.maxOrderNotional = 1e9;
+      l.tiers.T2.maxPositionPctNav = 1;
+      l.tiers.T2.maxExposureNotional = 1e9;
+      l.portfolio.deltaPctNav = 10;
+    });
+    const market = run({ intent: intent({ orderType: 'MARKET', limitPrice: undefined, qty: 1_900 }), quote: Q100, limits });
+    expect(market.checks.find((c) => c.code === 'MAX_NOTIONAL')).toBeUndefined();
+    expectRed(run({ intent: intent({ orderType: 'STOP', limitPrice: undefined, stopPrice: 106, qty: 1_900 }), quote: Q100, limits }), 'MAX_NOTIONAL');
+  });
+});
+
 describe('helpers', () => {
   it('expectedPrice is the limit for limit orders and the touch for market orders', () => {
     const Q100 = q('AAPL', 99.95, 100.05, { last: 100 });
@@ -825,8 +959,11 @@ const arbContext: fc.Arbitrary<GateContext> = fc
     symbol: fc.constantFrom('AAPL', 'SPY', 'TQQQ', CALL.symbol, 'NOPE'),
     side: fc.constantFrom('BUY' as const, 'SELL' as const),
     qty: fc.oneof(fc.integer({ min: -10, max: 2_000_000 }), finite),
-    orderType: fc.constantFrom('LIMIT' as const, 'MARKET' as const),
+    orderType: fc.constantFrom('LIMIT' as const, 'MARKET' as const, 'STOP' as const, 'STOP_LIMIT' as const),
     limitPrice: fc.option(finite, { nil: undefined }),
+    stopPrice: fc.option(finite, { nil: undefined }),
+    tif: fc.constantFrom('DAY' as const, 'GTC' as const, 'IOC' as const),
+    outsideRth: fc.boolean(),
     mode: fc.constantFrom('OFF' as const, 'DRY_RUN' as const, 'REAL' as const),
     venueConnected: fc.boolean(),
     session: fc.constantFrom('PRE' as const, 'REGULAR' as const, 'POST' as const, 'CLOSED' as const),
@@ -848,7 +985,7 @@ const arbContext: fc.Arbitrary<GateContext> = fc
     underlyingQuote: fc.option(arbQuote('U'), { nil: undefined }),
   })
   .map((r) => ({
-    intent: { symbol: r.symbol, side: r.side, qty: r.qty, orderType: r.orderType, limitPrice: r.limitPrice },
+    intent: { symbol: r.symbol, side: r.side, qty: r.qty, orderType: r.orderType, limitPrice: r.limitPrice, stopPrice: r.stopPrice, tif: r.tif, outsideRth: r.outsideRth },
     instrument: INSTRUMENTS.get(r.symbol),
     quote: r.quote,
     underlyingQuote: r.underlyingQuote,

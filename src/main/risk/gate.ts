@@ -50,6 +50,21 @@ export interface GateContext {
 
 const RANK: Record<CheckLevel, number> = { green: 0, amber: 1, red: 2 };
 
+const ORDER_TYPES = ['MARKET', 'LIMIT', 'STOP', 'STOP_LIMIT'] as const;
+const TIFS = ['DAY', 'GTC', 'IOC'] as const;
+const ORDER_TYPE_NAME: Partial<Record<string, string>> = {
+  MARKET: 'A market order',
+  LIMIT: 'A limit order',
+  STOP: 'A stop order',
+  STOP_LIMIT: 'A stop-limit order',
+};
+const SESSION_NAME: Record<SessionState, string> = {
+  PRE: 'in the pre-market session',
+  POST: 'in the after-hours session',
+  CLOSED: 'closed',
+  REGULAR: 'in regular hours',
+};
+
 export function worstLevel(results: readonly CheckResult[]): CheckLevel {
   let worst: CheckLevel = 'green';
   for (const r of results) if (RANK[r.level] > RANK[worst]) worst = r.level;
@@ -60,9 +75,26 @@ const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 const finitePositive = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
 
-/** The price the order is expected to trade at: the limit, or the touch for market orders. */
+/**
+ * A stop becomes a market order when it triggers, and fast markets run through stops: it is sized
+ * as if it filled this much worse than its trigger.
+ */
+export const STOP_SLIPPAGE_PCT = 0.005;
+
+/**
+ * The price the order is expected to trade at: the limit (limit and stop-limit orders); for a stop,
+ * the stop — or the touch when the market is already through it — worsened by STOP_SLIPPAGE_PCT;
+ * the touch for market orders.
+ */
 export function expectedPrice(intent: OrderIntent, quote: Quote | undefined): number | null {
-  if (intent.orderType === 'LIMIT' && intent.limitPrice !== undefined) return intent.limitPrice;
+  if ((intent.orderType === 'LIMIT' || intent.orderType === 'STOP_LIMIT') && intent.limitPrice !== undefined) return intent.limitPrice;
+  if (intent.orderType === 'STOP' && intent.stopPrice !== undefined) {
+    const buy = intent.side === 'BUY';
+    const touch = quote ? (buy ? quote.ask : quote.bid) : 0;
+    const trigger = touch > 0 ? (buy ? Math.max(intent.stopPrice, touch) : Math.min(intent.stopPrice, touch)) : intent.stopPrice;
+    return buy ? trigger * (1 + STOP_SLIPPAGE_PCT) : trigger * (1 - STOP_SLIPPAGE_PCT);
+  }
+  if (intent.orderType === 'LIMIT' || intent.orderType === 'STOP_LIMIT' || intent.orderType === 'STOP') return null;
   if (!quote) return null;
   const touch = intent.side === 'BUY' ? quote.ask : quote.bid;
   return touch > 0 ? touch : markPrice(quote);
@@ -140,6 +172,9 @@ export function evaluateOrder(ctx: GateContext): GateVerdict {
   if (!Number.isInteger(intent.qty) || !(intent.qty > 0)) add('input', 'red', 'BAD_QTY', `Quantity ${String(intent.qty)} is not a positive whole number.`);
   if (intent.side !== 'BUY' && intent.side !== 'SELL') add('input', 'red', 'BAD_SIDE', `Side ${String(intent.side)} is neither BUY nor SELL.`);
   if (intent.limitPrice !== undefined && !finitePositive(intent.limitPrice)) add('input', 'red', 'BAD_PRICE', `Limit price ${String(intent.limitPrice)} is not a positive number.`);
+  if (intent.stopPrice !== undefined && !finitePositive(intent.stopPrice)) add('input', 'red', 'BAD_PRICE', `Stop price ${String(intent.stopPrice)} is not a positive number.`);
+  if (!(ORDER_TYPES as readonly unknown[]).includes(intent.orderType)) add('input', 'red', 'BAD_ORDER_TYPE', `Order type ${String(intent.orderType)} is not MARKET, LIMIT, STOP or STOP_LIMIT.`);
+  if (intent.tif !== undefined && !(TIFS as readonly unknown[]).includes(intent.tif)) add('input', 'red', 'BAD_TIF', `Time in force ${String(intent.tif)} is not DAY, GTC or IOC.`);
   if (!finitePositive(ctx.book.nav) || !Number.isFinite(ctx.book.cash)) add('input', 'red', 'BAD_ACCOUNT', 'The account value is unknown, so the order cannot be sized against limits.');
   const book = ctx.book;
   const riskNumbers = [
@@ -172,17 +207,35 @@ export function evaluateOrder(ctx: GateContext): GateVerdict {
     add('instrument', 'red', 'UNKNOWN_SYMBOL', `${intent.symbol} is not a known instrument.`);
     return done(null, 0);
   }
-  if (intent.orderType === 'LIMIT' && intent.limitPrice === undefined) add('order', 'red', 'LIMIT_PRICE_MISSING', 'A limit order needs a limit price.');
-  else if (intent.orderType === 'MARKET' && intent.limitPrice !== undefined) add('order', 'amber', 'LIMIT_PRICE_IGNORED', 'A market order ignores the limit price given.');
+  const tif = intent.tif ?? 'DAY';
+  const outsideRth = intent.outsideRth ?? false;
+  const isStop = intent.orderType === 'STOP' || intent.orderType === 'STOP_LIMIT';
+  const takesLimit = intent.orderType === 'LIMIT' || intent.orderType === 'STOP_LIMIT';
+  const typeName = ORDER_TYPE_NAME[intent.orderType] ?? 'An order';
+  if (takesLimit && intent.limitPrice === undefined) add('order', 'red', 'LIMIT_PRICE_MISSING', `${typeName} needs a limit price.`);
+  else if (!takesLimit && intent.limitPrice !== undefined) add('order', 'amber', 'LIMIT_PRICE_IGNORED', `${typeName} ignores the limit price given.`);
+  if (isStop && intent.stopPrice === undefined) add('order', 'red', 'STOP_PRICE_MISSING', `${typeName} needs a stop price.`);
+  else if (!isStop && intent.stopPrice !== undefined) add('order', 'amber', 'STOP_PRICE_IGNORED', `${typeName} ignores the stop price given.`);
+  if (outsideRth && intent.orderType !== 'LIMIT') add('order', 'red', 'OUTSIDE_RTH_NOT_LIMIT', 'Only limit orders can trade outside regular hours.');
+  if (tif === 'IOC' && isStop) add('order', 'red', 'IOC_STOP', 'IOC does not apply to a stop order: it would be cancelled before its stop is reached. Use DAY or GTC.');
   if (instrument.kind === 'OPTION') {
     if (ctx.expiryTs === null || !Number.isFinite(ctx.expiryTs)) add('instrument', 'red', 'NO_EXPIRY', `${intent.symbol} has no known expiry time.`);
     else if (ctx.expiryTs <= ctx.now) add('instrument', 'red', 'EXPIRED', `${intent.symbol} has expired: no time left to trade it.`);
   }
 
-  // Session
+  // Session: outside regular hours only a limit order flagged outside-RTH trades (in the pre- and
+  // post-market, not overnight); anything else waits for the open — except IOC, which would be
+  // cancelled at once.
   if (ctx.session !== 'REGULAR') {
-    if (intent.orderType === 'MARKET') add('session', 'red', 'MARKET_CLOSED', `The market is ${ctx.session.toLowerCase()}: market orders are refused.`);
-    else add('session', 'amber', 'MARKET_CLOSED', `The market is ${ctx.session.toLowerCase()}: the limit order rests until the session opens.`);
+    const where = SESSION_NAME[ctx.session];
+    const tradesNow = ctx.session !== 'CLOSED' && outsideRth && intent.orderType === 'LIMIT';
+    if (tradesNow) add('session', 'green', 'OUTSIDE_RTH', `The market is ${where}: this outside-RTH limit order can trade now.`);
+    else if (tif === 'IOC') add('session', 'red', 'IOC_MARKET_CLOSED', `The market is ${where}: an IOC order would be cancelled at once, unfilled.`);
+    else {
+      const note = intent.orderType === 'MARKET' ? ' A market order then fills at the opening price, which may gap.' : '';
+      const rth = outsideRth && ctx.session === 'CLOSED' ? ' (outside-RTH trading is closed too)' : '';
+      add('session', 'amber', 'MARKET_CLOSED', `The market is ${where}${rth}: the order will wait for the open.${note}`);
+    }
   }
 
   // Quotes: present, sane and fresh — for the option's underlying too.
@@ -209,18 +262,42 @@ export function evaluateOrder(ctx: GateContext): GateVerdict {
   // Fat finger
   const mark = markPrice(quote);
   const touch = intent.side === 'BUY' ? quote.ask : quote.bid;
-  if (intent.orderType === 'LIMIT' && intent.limitPrice !== undefined && mark !== null && mark > 0) {
+  const tickSlack = Math.max(0.05, quote.ask - quote.bid);
+  // A stop on the wrong side of the market triggers at once (as the paper ledger and brokers do:
+  // a buy stop when the ask or last is at or above it, a sell stop when the bid or last is at or below it).
+  let stopTriggersNow = false;
+  if (isStop && intent.stopPrice !== undefined && mark !== null && mark > 0) {
+    const stop = intent.stopPrice;
+    const buy = intent.side === 'BUY';
     const reference = touch > 0 ? touch : mark;
+    const touchName = touch > 0 ? (buy ? 'the ask' : 'the bid') : 'the market';
+    stopTriggersNow = buy ? (quote.ask > 0 && quote.ask >= stop) || (quote.last > 0 && quote.last >= stop) : (quote.bid > 0 && quote.bid <= stop) || (quote.last > 0 && quote.last <= stop);
+    const then = intent.orderType === 'STOP' ? 'trade as a market order' : `work as a limit order at ${money(intent.limitPrice ?? Number.NaN)}`;
+    const through = Math.max(0, buy ? reference - stop : stop - reference);
+    const fraction = through / mark;
+    const label = `${buy ? 'Buy' : 'Sell'} stop ${money(stop)}`;
+    if (stopTriggersNow && fraction > limits.order.fatFingerRedPct && through > tickSlack) {
+      add('price', 'red', 'STOP_FAR_THROUGH_MARKET', `${label} is ${pct(fraction)} ${buy ? 'below' : 'above'} ${touchName} (${money(reference)}), over the ${pct(limits.order.fatFingerRedPct, 0)} fat-finger limit: it would trigger at once — looks like a typo (${buy ? 'a sell stop' : 'a buy stop'}?).`);
+    } else if (stopTriggersNow) {
+      add('price', 'amber', 'STOP_TRIGGERS_NOW', `${label} is on the wrong side of the market (${touchName} is ${money(reference)}): it would trigger at once and ${then}.`);
+    } else if (stop > mark * 3 || stop < mark / 3) {
+      add('price', 'amber', 'STOP_FAR_AWAY', `${label} is far from the market (${money(mark)}): it may never trigger.`);
+    } else add('price', 'green', 'STOP_SANE', `${label} triggers when ${buy ? 'the ask rises' : 'the bid falls'} to it (now ${money(reference)}).`);
+  }
+  if (takesLimit && intent.limitPrice !== undefined && mark !== null && mark > 0) {
+    // A stop-limit's limit is judged against where the market will be when it triggers: the stop.
+    const atStop = intent.orderType === 'STOP_LIMIT' && intent.stopPrice !== undefined && !stopTriggersNow;
+    const reference = atStop ? intent.stopPrice! : touch > 0 ? touch : mark;
+    const refName = atStop ? 'the stop' : 'the market';
     const through = intent.side === 'BUY' ? intent.limitPrice - reference : reference - intent.limitPrice;
     const fraction = through / mark;
-    const tickSlack = Math.max(0.05, quote.ask - quote.bid);
     if (fraction > limits.order.fatFingerRedPct && through > tickSlack) {
-      add('price', 'red', 'PRICE_FAR_FROM_MARKET', `Limit ${money(intent.limitPrice)} is ${pct(fraction)} through the market (${money(reference)}), over the ${pct(limits.order.fatFingerRedPct, 0)} fat-finger limit: looks like a typo.`);
+      add('price', 'red', 'PRICE_FAR_FROM_MARKET', `Limit ${money(intent.limitPrice)} is ${pct(fraction)} through ${refName} (${money(reference)}), over the ${pct(limits.order.fatFingerRedPct, 0)} fat-finger limit: looks like a typo.`);
     } else if (fraction > limits.order.fatFingerAmberPct && through > tickSlack) {
-      add('price', 'amber', 'PRICE_THROUGH_MARKET', `Limit ${money(intent.limitPrice)} is ${pct(fraction)} through the market (${money(reference)}).`);
+      add('price', 'amber', 'PRICE_THROUGH_MARKET', `Limit ${money(intent.limitPrice)} is ${pct(fraction)} through ${refName} (${money(reference)}).`);
     } else if (intent.limitPrice > mark * 3 || intent.limitPrice < mark / 3) {
       add('price', 'amber', 'PRICE_FAR_AWAY', `Limit ${money(intent.limitPrice)} is far from the market (${money(mark)}): it may never fill.`);
-    } else add('price', 'green', 'PRICE_SANE', `Limit ${money(intent.limitPrice)} vs market ${money(mark)}.`);
+    } else add('price', 'green', 'PRICE_SANE', `Limit ${money(intent.limitPrice)} vs ${atStop ? `stop ${money(reference)}` : `market ${money(mark)}`}.`);
   } else if (intent.orderType === 'MARKET') {
     if (!(touch > 0)) add('price', 'red', 'NO_LIQUIDITY', `Nobody is quoting the ${intent.side === 'BUY' ? 'offer' : 'bid'} in ${intent.symbol}.`);
     else if (mark !== null && mark > 0 && (quote.ask - quote.bid) / mark > 0.1) {

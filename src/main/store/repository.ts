@@ -1,6 +1,7 @@
 // Typed reads and writes over the engine database. The engine is the single writer;
 // every statement is prepared once.
 import type { Db } from './database.js';
+import { withIntentDefaults } from '../../shared/domain.js';
 import type {
   EquityPoint,
   Fill,
@@ -31,7 +32,12 @@ export interface PositionRow {
 
 const ORDER_COLUMNS = `id, client_order_id AS clientOrderId, ticket_id AS ticketId, mode, venue, symbol, side, qty,
   order_type AS orderType, limit_price AS limitPrice, status, filled_qty AS filledQty,
-  avg_fill_price AS avgFillPrice, created_at AS createdAt, updated_at AS updatedAt, status_reason AS statusReason`;
+  avg_fill_price AS avgFillPrice, created_at AS createdAt, updated_at AS updatedAt, status_reason AS statusReason,
+  stop_price AS stopPrice, tif, outside_rth AS outsideRth`;
+
+/** SQLite has no boolean: outside_rth is 0/1. */
+type OrderRow = Omit<Order, 'outsideRth'> & { outsideRth: number };
+const toOrder = (row: OrderRow): Order => ({ ...row, outsideRth: row.outsideRth === 1 });
 
 interface TicketRow {
   id: string;
@@ -54,7 +60,8 @@ const TICKET_COLUMNS = `id, created_at AS createdAt, expires_at AS expiresAt, so
 
 const toTicket = (row: TicketRow): Ticket => ({
   ...row,
-  intent: JSON.parse(row.intent) as Ticket['intent'],
+  // Intents stored before migration 004 carry no tif / outsideRth: they were DAY, regular hours.
+  intent: withIntentDefaults(JSON.parse(row.intent) as Ticket['intent']),
   checks: JSON.parse(row.checks) as Ticket['checks'],
   whatIf: row.whatIf === null ? null : (JSON.parse(row.whatIf) as Ticket['whatIf']),
 });
@@ -108,19 +115,20 @@ export class Repository {
       pendingTickets: db.prepare<[], TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE status = 'pending'`),
       insertOrder: db.prepare(
         `INSERT INTO orders (id, client_order_id, ticket_id, account_id, mode, venue, symbol, side, qty, order_type, limit_price,
-           status, filled_qty, avg_fill_price, status_reason, created_at, updated_at)
+           status, filled_qty, avg_fill_price, status_reason, created_at, updated_at, stop_price, tif, outside_rth)
          VALUES (@id, @clientOrderId, @ticketId, @accountId, @mode, @venue, @symbol, @side, @qty, @orderType, @limitPrice,
-           @status, @filledQty, @avgFillPrice, @statusReason, @createdAt, @updatedAt)`,
+           @status, @filledQty, @avgFillPrice, @statusReason, @createdAt, @updatedAt, @stopPrice, @tif, @outsideRth)`,
       ),
       updateOrder: db.prepare(
         `UPDATE orders SET status = @status, filled_qty = @filledQty, avg_fill_price = @avgFillPrice,
-           status_reason = @statusReason, updated_at = @updatedAt WHERE id = @id`,
+           status_reason = @statusReason, updated_at = @updatedAt, qty = @qty, limit_price = @limitPrice, stop_price = @stopPrice
+         WHERE id = @id`,
       ),
-      getOrder: db.prepare<[string], Order>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`),
-      recentOrders: db.prepare<[number], Order>(
+      getOrder: db.prepare<[string], OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`),
+      recentOrders: db.prepare<[number], OrderRow>(
         `SELECT * FROM (SELECT ${ORDER_COLUMNS} FROM orders ORDER BY created_at DESC, rowid DESC LIMIT ?) ORDER BY createdAt`,
       ),
-      workingOrders: db.prepare<[], Order>(
+      workingOrders: db.prepare<[], OrderRow>(
         `SELECT ${ORDER_COLUMNS} FROM orders WHERE status IN ('approved','submitted','accepted','partially_filled') ORDER BY created_at`,
       ),
       appendOrderEvent: db.prepare(
@@ -238,23 +246,26 @@ export class Repository {
   }
 
   insertOrder(order: Order, accountId: string): void {
-    this.stmts.insertOrder.run({ ...order, accountId });
+    this.stmts.insertOrder.run({ ...order, accountId, outsideRth: order.outsideRth ? 1 : 0 });
   }
 
+  /** Status, fills and the modifiable terms (qty, limit, stop). */
   updateOrder(order: Order): void {
-    this.stmts.updateOrder.run(order);
+    const { id, status, filledQty, avgFillPrice, statusReason, updatedAt, qty, limitPrice, stopPrice } = order;
+    this.stmts.updateOrder.run({ id, status, filledQty, avgFillPrice, statusReason, updatedAt, qty, limitPrice, stopPrice });
   }
 
   getOrder(id: string): Order | undefined {
-    return this.stmts.getOrder.get(id);
+    const row = this.stmts.getOrder.get(id);
+    return row ? toOrder(row) : undefined;
   }
 
   recentOrders(limit: number): Order[] {
-    return this.stmts.recentOrders.all(limit);
+    return this.stmts.recentOrders.all(limit).map(toOrder);
   }
 
   workingOrders(): Order[] {
-    return this.stmts.workingOrders.all();
+    return this.stmts.workingOrders.all().map(toOrder);
   }
 
   appendOrderEvent(orderId: string, ts: number, from: OrderStatus | null, to: OrderStatus, detail: string | null): void {

@@ -70,6 +70,21 @@ export const commands = {
     request: z.object({ orderId: z.string().max(64) }).strict(),
     response: Order,
   },
+  /** Changes a working order's quantity, limit or stop; the change re-runs the risk gate (red refuses it). */
+  'order.modify': {
+    request: z
+      .object({
+        orderId: z.string().max(64),
+        qty: z.number().int().positive().max(1_000_000).optional(),
+        limitPrice: z.number().positive().max(1e9).optional(),
+        stopPrice: z.number().positive().max(1e9).optional(),
+      })
+      .strict()
+      .refine((r) => r.qty !== undefined || r.limitPrice !== undefined || r.stopPrice !== undefined, {
+        message: 'Say what to change: a new quantity, limit price or stop price.',
+      }),
+    response: Order,
+  },
   'order.events': {
     request: z.object({ orderId: z.string().max(64) }).strict(),
     response: z.array(OrderEvent),

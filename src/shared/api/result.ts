@@ -27,6 +27,12 @@ export const ErrorCode = z.enum([
   'BROKER_REJECTED',
   'INVALID_LIMITS',
   'SCENARIO_UNAVAILABLE',
+  // order modify
+  'NOTHING_TO_MODIFY',
+  'BAD_MODIFY',
+  'MODIFY_RED',
+  'MODIFY_REJECTED',
+  'VENUE_UNAVAILABLE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -89,3 +89,78 @@ describe('PaperBroker', () => {
     ]);
   });
 });
+
+describe('PaperBroker.modifyOrder', () => {
+  const last = () => events.at(-1)!;
+
+  it('a modified limit that now crosses fills at once, at the touch', async () => {
+    open();
+    broker.placeOrder(req({ orderType: 'LIMIT', limitPrice: 99, qty: 100 }));
+    await settle();
+    expect(events.map((e) => e.type)).toEqual(['accepted']);
+    expect(broker.modifyOrder('O1', { limitPrice: 100.2 })).toBe(true);
+    expect(events.map((e) => e.type)).toEqual(['accepted', 'modified', 'fill']);
+    expect(events[1]).toMatchObject({ qty: 100, limitPrice: 100.2, stopPrice: null });
+    expect(events[2]).toMatchObject({ complete: true, fill: { price: 100.1 } });
+    expect(broker.workingOrderIds()).toEqual([]);
+  });
+
+  it('a modified limit that still does not cross keeps resting with its new terms', async () => {
+    open();
+    broker.placeOrder(req({ orderType: 'LIMIT', limitPrice: 99, qty: 100 }));
+    await settle();
+    broker.modifyOrder('O1', { limitPrice: 99.5, qty: 150 });
+    expect(last()).toMatchObject({ type: 'modified', qty: 150, limitPrice: 99.5 });
+    quote = { ...quote, ask: 99.5, askSize: 1000 };
+    broker.onQuotes(new Set(['X']));
+    expect(last()).toMatchObject({ type: 'fill', filledQty: 150, complete: true, fill: { price: 99.5 } });
+  });
+
+  it('quantity cannot go to or below what has filled; the order keeps working on its old terms', async () => {
+    open();
+    broker.placeOrder(req({ qty: 500 })); // market: 300 fill at once (displayed size)
+    await settle();
+    expect(events[1]).toMatchObject({ type: 'fill', filledQty: 300 });
+    expect(broker.modifyOrder('O1', { qty: 300 })).toBe(true);
+    expect(last()).toMatchObject({ type: 'modifyRejected', reason: expect.stringContaining('not above the 300 already filled') });
+    expect(broker.modifyOrder('O1', { qty: 200 })).toBe(true);
+    expect(last()).toMatchObject({ type: 'modifyRejected' });
+    expect(broker.workingOrderIds()).toEqual(['O1']);
+    // Cutting to 400 leaves 100 to fill; the next quote completes it at 400, not 500.
+    broker.modifyOrder('O1', { qty: 400 });
+    expect(events.filter((e) => e.type === 'modified')).toHaveLength(1);
+    quote = { ...quote, askSize: 1000 };
+    broker.onQuotes(new Set(['X']));
+    expect(last()).toMatchObject({ type: 'fill', filledQty: 400, complete: true });
+  });
+
+  it('refuses prices the order type does not have, and moving a stop that already triggered', async () => {
+    open();
+    broker.placeOrder(req({ orderId: 'M' }));
+    broker.placeOrder(req({ orderId: 'S', side: 'SELL', orderType: 'STOP_LIMIT', stopPrice: 99.95, limitPrice: 50, qty: 10 }));
+    broker.placeOrder(req({ orderId: 'L', orderType: 'LIMIT', limitPrice: 90, qty: 10 }));
+    await settle();
+    broker.modifyOrder('L', { stopPrice: 95 });
+    expect(last()).toMatchObject({ type: 'modifyRejected', orderId: 'L', reason: expect.stringContaining('limit order has no stop price') });
+    // S: the bid 99.9 is below its stop 99.95 → triggered; the limit 50 fills at the bid at once.
+    expect(events.some((e) => e.type === 'fill' && e.orderId === 'S')).toBe(true);
+    broker.placeOrder(req({ orderId: 'T', side: 'SELL', orderType: 'STOP_LIMIT', stopPrice: 99.95, limitPrice: 120, qty: 10 }));
+    await settle();
+    broker.modifyOrder('T', { stopPrice: 98 });
+    expect(last()).toMatchObject({ type: 'modifyRejected', orderId: 'T', reason: expect.stringContaining('already triggered') });
+    broker.modifyOrder('T', { limitPrice: 99 });
+    expect(events.filter((e) => e.orderId === 'T').map((e) => e.type)).toEqual(['accepted', 'modifyRejected', 'modified', 'fill']);
+  });
+
+  it('returns false for an order it does not hold; market rules apply to the new terms', async () => {
+    open({ rules: () => ({ lotSize: 100, band: { lower: 90, upper: 110 }, suspended: false, sellable: Infinity }) });
+    expect(broker.modifyOrder('nope', { qty: 1 })).toBe(false);
+    broker.placeOrder(req({ orderType: 'LIMIT', limitPrice: 95, qty: 100 }));
+    await settle();
+    broker.modifyOrder('O1', { qty: 150 });
+    expect(last()).toMatchObject({ type: 'modifyRejected', reason: expect.stringContaining('lots of 100') });
+    broker.modifyOrder('O1', { limitPrice: 111 });
+    expect(last()).toMatchObject({ type: 'modifyRejected', reason: expect.stringContaining('price band') });
+    expect(events.filter((e) => e.type === 'modified')).toHaveLength(0);
+  });
+});

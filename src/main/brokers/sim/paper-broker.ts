@@ -3,7 +3,7 @@
 // stop-limit; DAY / GTC / IOC; partial fills by displayed size; a slippage model; market rules
 // (lots, T+1, price bands, suspensions); commissions per the schedule.
 import type { BrokerState, Fill, Instrument, Quote, SessionState } from '../../../shared/domain.js';
-import type { BrokerAdapter, BrokerEvent, BrokerOrderRequest } from '../types.js';
+import type { BrokerAdapter, BrokerEvent, BrokerOrderRequest, OrderChange } from '../types.js';
 import { commissionFor, DEFAULT_COMMISSIONS, type CommissionSchedule, type Ledger } from './ledger.js';
 import { match, rejectReason, US_RULES, type MarketRules, type PaperOrder, type SlippageModel } from './matching.js';
 
@@ -105,6 +105,52 @@ export class PaperBroker implements BrokerAdapter {
   cancelOrder(orderId: string): boolean {
     if (!this.working.delete(orderId)) return false;
     this.emit({ type: 'cancelled', orderId, reason: 'Cancelled on request.', ts: this.options.now() });
+    return true;
+  }
+
+  /**
+   * Changes a working order's quantity, limit or stop, then matches it again at once on the
+   * current quote (a new limit may now cross). Refused — the order keeps its old terms — when the
+   * quantity is not above what has already filled, a price does not belong to the order type, a
+   * triggered stop would be moved, or the market's rules refuse the new terms.
+   */
+  modifyOrder(orderId: string, change: OrderChange): boolean {
+    const working = this.working.get(orderId);
+    if (!working) return false;
+    const { order } = working;
+    const refuse = (reason: string) => {
+      this.emit({ type: 'modifyRejected', orderId, reason, ts: this.options.now() });
+      return true;
+    };
+    const hasLimit = order.orderType === 'LIMIT' || order.orderType === 'STOP_LIMIT';
+    const hasStop = order.orderType === 'STOP' || order.orderType === 'STOP_LIMIT';
+    const positive = (x: number | undefined) => x === undefined || (Number.isFinite(x) && x > 0);
+    if (change.qty === undefined && change.limitPrice === undefined && change.stopPrice === undefined) return refuse('Nothing to change.');
+    if (change.qty !== undefined && !(Number.isInteger(change.qty) && change.qty > 0)) return refuse(`Quantity ${change.qty} is not a positive whole number.`);
+    if (!positive(change.limitPrice) || !positive(change.stopPrice)) return refuse('Prices must be positive numbers.');
+    if (change.qty !== undefined && change.qty <= order.filledQty) {
+      return refuse(`Quantity ${change.qty} is not above the ${order.filledQty} already filled; cancel the rest instead.`);
+    }
+    if (change.limitPrice !== undefined && !hasLimit) return refuse(`A ${order.orderType.toLowerCase().replace('_', '-')} order has no limit price to change.`);
+    if (change.stopPrice !== undefined && !hasStop) return refuse(`A ${order.orderType.toLowerCase().replace('_', '-')} order has no stop price to change.`);
+    if (change.stopPrice !== undefined && order.triggered) return refuse('The stop has already triggered; only the limit and quantity can change now.');
+    const next = {
+      ...order,
+      qty: change.qty ?? order.qty,
+      limitPrice: change.limitPrice ?? order.limitPrice,
+      stopPrice: change.stopPrice ?? order.stopPrice,
+    };
+    const reason = rejectReason(next, this.rules(order.symbol), this.options.ledger.position(order.symbol).qty);
+    if (reason) return refuse(reason);
+    order.qty = next.qty;
+    order.limitPrice = next.limitPrice;
+    order.stopPrice = next.stopPrice;
+    working.request = { ...working.request, qty: order.qty, limitPrice: order.limitPrice, stopPrice: order.stopPrice };
+    this.emit({ type: 'modified', orderId, qty: order.qty, limitPrice: order.limitPrice, stopPrice: order.stopPrice, ts: this.options.now() });
+    if (working.accepted) {
+      const instrument = this.options.instrument(order.symbol);
+      if (instrument) this.tryFill(working, instrument);
+    }
     return true;
   }
 

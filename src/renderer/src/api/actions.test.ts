@@ -46,7 +46,7 @@ describe('actions', () => {
   });
 
   it('creates, approves (bound to the content hash) and rejects tickets, and cancels orders', async () => {
-    const t = ticket('t1', { intent: { symbol: 'AAPL', side: 'SELL', qty: 5, orderType: 'LIMIT', limitPrice: 190.5 } });
+    const t = ticket('t1', { intent: { symbol: 'AAPL', side: 'SELL', qty: 5, orderType: 'LIMIT', limitPrice: 190.5, tif: 'DAY', outsideRth: false } });
     const { engine, actions, toasts } = setup((cmd) => {
       if (cmd === 'ticket.create') return { ok: true, value: t };
       if (cmd === 'ticket.approve') return { ok: true, value: { ticket: { ...t, status: 'approved' }, order: order('o9', { status: 'submitted' }) } };

@@ -18,10 +18,26 @@ export interface ActionsDeps {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** "LMT 101.00", "STP 99.00", "STP 99.00 LMT 98.50", "MKT" — an order's type and prices, as blotters write them. */
+export function describeOrderPrices(o: { orderType: OrderIntent['orderType']; limitPrice?: number | null | undefined; stopPrice?: number | null | undefined }): string {
+  const stop = o.stopPrice === null || o.stopPrice === undefined ? '' : `STP ${formatNumber(o.stopPrice, 2)}`;
+  const limit = o.limitPrice === null || o.limitPrice === undefined ? '' : `LMT ${formatNumber(o.limitPrice, 2)}`;
+  switch (o.orderType) {
+    case 'LIMIT':
+      return limit || 'LMT';
+    case 'STOP':
+      return stop || 'STP';
+    case 'STOP_LIMIT':
+      return [stop || 'STP', limit || 'LMT'].join(' ');
+    default:
+      return 'MKT';
+  }
+}
+
 export function describeIntent(intent: OrderIntent): string {
-  const price =
-    intent.orderType === 'LIMIT' && intent.limitPrice !== undefined ? ` LMT ${formatNumber(intent.limitPrice, 2)}` : ' MKT';
-  return `${intent.side} ${formatQty(intent.qty)} ${intent.symbol}${price}`;
+  const tif = intent.tif && intent.tif !== 'DAY' ? ` ${intent.tif}` : '';
+  const rth = intent.outsideRth ? ' +ext hours' : '';
+  return `${intent.side} ${formatQty(intent.qty)} ${intent.symbol} ${describeOrderPrices(intent)}${tif}${rth}`;
 }
 
 export function createActions(deps: ActionsDeps) {
@@ -98,6 +114,16 @@ export function createActions(deps: ActionsDeps) {
 
     cancelOrder(orderId: string) {
       return run('order.cancel', { orderId }, (o) => `Order ${o.id} (${o.side} ${formatQty(o.qty)} ${o.symbol}): ${o.status.replace(/_/g, ' ')}`);
+    },
+
+    /** Changes a working order's qty / limit / stop; the engine re-runs the risk gate first. */
+    modifyOrder(orderId: string, change: { qty?: number; limitPrice?: number; stopPrice?: number }) {
+      return run('order.modify', { orderId, ...change }, (o) => `Order ${o.id} modified: ${o.side} ${formatQty(o.qty)} ${o.symbol} ${describeOrderPrices(o)}`);
+    },
+
+    /** An order's event journal, oldest first (the history drawer). */
+    orderEvents(orderId: string) {
+      return query('order.events', { orderId });
     },
 
     /** What the gate would say about an intent; creates nothing, so no toast. */

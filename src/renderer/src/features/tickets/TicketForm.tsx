@@ -11,7 +11,8 @@ import { useCockpit } from '../../stores/app-store.js';
 import { isReady } from '../../stores/cockpit-store.js';
 import { knownSymbols } from '../../stores/selectors.js';
 import { createDebouncedLatest } from '../../lib/async.js';
-import { parseTicketForm, type TicketFormValues } from './ticket-form.js';
+import { fieldsFor, ORDER_TYPE_LABEL, parseTicketForm, type TicketFormValues } from './ticket-form.js';
+import { OrderType, TimeInForce } from '../../../../shared/domain.js';
 import { updateTicketDraft, useDraftIntent, useTicketDraft } from './ticket-draft.js';
 import { TicketPreview, type PreviewState } from './TicketPreview.js';
 
@@ -74,13 +75,13 @@ export function TicketForm() {
     setSending(true);
     try {
       const result = await actions.createTicket(parsed.intent);
-      if (result.ok) updateTicketDraft({ qty: '', limitPrice: '' });
+      if (result.ok) updateTicketDraft({ qty: '', limitPrice: '', stopPrice: '' });
     } finally {
       setSending(false);
     }
   };
 
-  const isLimit = values.orderType === 'LIMIT';
+  const shown = fieldsFor(values.orderType);
   return (
     <form className="ticket-form" data-testid="ticket-form" onSubmit={(e) => void submit(e)} noValidate>
       <label className="field field-symbol">
@@ -128,25 +129,72 @@ export function TicketForm() {
           value={values.orderType}
           onChange={(e) => set('orderType', e.target.value as TicketFormValues['orderType'])}
         >
-          <option value="MARKET">MARKET</option>
-          <option value="LIMIT">LIMIT</option>
+          {OrderType.options.map((t) => (
+            <option key={t} value={t}>
+              {ORDER_TYPE_LABEL[t]}
+            </option>
+          ))}
         </select>
       </label>
-      <label className="field field-limit">
-        <span>Limit</span>
-        <input
-          data-testid="ticket-limit"
-          type="number"
-          inputMode="decimal"
-          min={0}
-          step="any"
-          value={values.limitPrice}
-          onChange={(e) => set('limitPrice', e.target.value)}
-          disabled={!isLimit}
-          aria-invalid={error?.field === 'limitPrice'}
-          placeholder={isLimit ? '0.00' : '—'}
-        />
+      <label className="field">
+        <span>Time in force</span>
+        <select
+          data-testid="ticket-tif"
+          value={values.tif}
+          onChange={(e) => set('tif', e.target.value as TicketFormValues['tif'])}
+          aria-invalid={error?.field === 'tif'}
+          title="DAY: expires at the session's end · GTC: until filled or cancelled · IOC: fill now, cancel the rest"
+        >
+          {TimeInForce.options.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
       </label>
+      {shown.stop ? (
+        <label className="field field-stop">
+          <span>Stop</span>
+          <input
+            data-testid="ticket-stop"
+            type="number"
+            inputMode="decimal"
+            min={0}
+            step="any"
+            value={values.stopPrice}
+            onChange={(e) => set('stopPrice', e.target.value)}
+            aria-invalid={error?.field === 'stopPrice'}
+            placeholder="0.00"
+          />
+        </label>
+      ) : null}
+      {shown.limit ? (
+        <label className="field field-limit">
+          <span>Limit</span>
+          <input
+            data-testid="ticket-limit"
+            type="number"
+            inputMode="decimal"
+            min={0}
+            step="any"
+            value={values.limitPrice}
+            onChange={(e) => set('limitPrice', e.target.value)}
+            aria-invalid={error?.field === 'limitPrice'}
+            placeholder="0.00"
+          />
+        </label>
+      ) : null}
+      {shown.outsideRth ? (
+        <label className="field field-check" title="Let this limit order trade in the US pre-market and after-hours sessions">
+          <span>Outside RTH</span>
+          <input
+            data-testid="ticket-outside-rth"
+            type="checkbox"
+            checked={values.outsideRth}
+            onChange={(e) => set('outsideRth', e.target.checked)}
+          />
+        </label>
+      ) : null}
       <button type="submit" className="primary" data-testid="ticket-submit" disabled={sending || !ready}>
         {sending ? 'Checking…' : 'Create ticket'}
       </button>

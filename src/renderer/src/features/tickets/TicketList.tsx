@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Ticket } from '../../../../shared/domain.js';
 import { actions } from '../../api/runtime.js';
+import { describeOrderPrices } from '../../api/actions.js';
 import { cockpitStore, useCockpit } from '../../stores/app-store.js';
 import { engineNow } from '../../stores/cockpit-store.js';
 import { ticketsForDisplay } from '../../stores/selectors.js';
@@ -60,7 +61,11 @@ function TicketCard({ ticket, now }: { ticket: Ticket; now: number }) {
         <span className="sym" title={intent.symbol}>
           {formatInstrument(instrument, intent.symbol)}
         </span>
-        <span className="muted">{intent.orderType === 'LIMIT' ? `LMT ${formatNumber(intent.limitPrice, 2)}` : 'MKT'}</span>
+        <span className="muted" data-testid="ticket-order-type" data-value={intent.orderType}>
+          {describeOrderPrices(intent)}
+          {intent.tif !== 'DAY' ? ` ${intent.tif}` : ''}
+          {intent.outsideRth ? ' +ext' : ''}
+        </span>
         <span className="ticket-status">{ticket.status}</span>
       </div>
       <div className="ticket-meta">

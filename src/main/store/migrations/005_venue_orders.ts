@@ -1,4 +1,4 @@
-// 006: the broker's own id for each order sent to a live venue (Futu order id, Tiger's
+// 005: the broker's own id for each order sent to a live venue (Futu order id, Tiger's
 // pre-allocated order_no), recorded as soon as the venue answers, so a restart can cancel, modify
 // and reconcile orders by the broker's id as well as by Deltadeck's client order id.
 export const sql = `

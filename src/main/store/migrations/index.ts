@@ -3,9 +3,11 @@
 import { sql as m001 } from './001_initial.js';
 import { sql as m002 } from './002_risk.js';
 import { sql as m003 } from './003_backtest.js';
+import { sql as m005 } from './005_brokers.js';
 
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'initial', sql: m001 },
   { version: 2, name: 'risk', sql: m002 },
   { version: 3, name: 'backtest', sql: m003 },
+  { version: 5, name: 'brokers', sql: m005 },
 ];

@@ -27,6 +27,9 @@ export const ErrorCode = z.enum([
   'BROKER_REJECTED',
   'INVALID_LIMITS',
   'SCENARIO_UNAVAILABLE',
+  'BROKER_SETUP_INCOMPLETE',
+  'BROKER_CONNECT_FAILED',
+  'SECRETS_UNAVAILABLE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -66,18 +66,26 @@ export function secretFormatProblem(name: BrokerSecretName, value: string): stri
 }
 
 /** Tiger keys are often pasted as bare base64 from Tiger's developer page: give them PEM armour. */
+/** A PEM pasted into a one-line password field loses its line breaks: restore them. */
 export function normalizePem(name: BrokerSecretName, value: string): string {
+  if (name === 'tradePassword') return value;
   const text = value.trim();
-  if (name === 'tradePassword' || text.startsWith('-----BEGIN')) return text;
+  const armoured = /^-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----$/.exec(text);
+  if (armoured) {
+    const body = armoured[2]!.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/=]+$/.test(body)) return text;
+    return `-----BEGIN ${armoured[1]}-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END ${armoured[1]}-----`;
+  }
+  if (text.startsWith('-----BEGIN')) return text;
   const body = text.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/=]+$/.test(body)) return text;
-  const label = name === 'privateKey' ? (isPkcs1(body) ? 'RSA PRIVATE KEY' : 'PRIVATE KEY') : 'PUBLIC KEY';
+  const label = name === 'privateKey' ? (isPkcs8(body) ? 'PRIVATE KEY' : 'RSA PRIVATE KEY') : 'PUBLIC KEY';
   return `-----BEGIN ${label}-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----`;
 }
 
-function isPkcs1(base64: string): boolean {
+function isPkcs8(base64: string): boolean {
   try {
-    createPrivateKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'pkcs1' });
+    createPrivateKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'pkcs8' });
     return true;
   } catch {
     return false;

@@ -40,15 +40,13 @@ async function configure(dataDir: string, requests: Record<string, unknown>[]): 
 
 let futu: FakeOpenD;
 let futuPort: number;
-let deadPort: number;
+/** Port 1 on loopback: nothing listens there, and unlike a just-freed port no parallel test can take it. */
+const deadPort = 1;
 let tiger: FakeTigerHarness;
 
 beforeAll(async () => {
   futu = new FakeOpenD({ tradePasswordMd5: md5(PASSWORD), recordRequests: false });
   futuPort = (await futu.start()).port;
-  const closed = new FakeOpenD();
-  deadPort = (await closed.start()).port;
-  await closed.stop();
   tiger = await startFakeTiger();
 });
 afterAll(async () => {

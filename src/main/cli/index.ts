@@ -9,6 +9,7 @@ import { DEFAULT_PORT, startHeadless } from '../headless/server.js';
 import { defaultDataDir, projectRoot, rendererDir } from '../paths.js';
 import { StartupError } from '../store/errors.js';
 import { registerBacktestCommand } from './backtest.js';
+import { registerDoctorCommand } from './doctor.js';
 import { registerPricingCommands } from './price.js';
 
 function parsePort(value: string): number {
@@ -99,6 +100,7 @@ export function buildProgram(): Command {
 
   registerBacktestCommand(program);
   registerPricingCommands(program);
+  registerDoctorCommand(program);
 
   return program;
 }

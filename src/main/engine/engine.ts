@@ -26,6 +26,9 @@ import { Ledger, commissionFor, DEFAULT_COMMISSIONS } from '../brokers/sim/ledge
 import { PaperBroker } from '../brokers/sim/paper-broker.js';
 import type { BrokerAdapter, OrderChange } from '../brokers/types.js';
 import { BacktestService } from '../backtest/service.js';
+import type { ConnectionTuning } from '../brokers/registry.js';
+import { SecretsVault, type KeyProtector } from '../secrets/vault.js';
+import { BrokerService } from './broker-service.js';
 import { addDays, TradingCalendar } from '../marketdata/calendar.js';
 import { SimSessionClock, type SimClockState } from '../marketdata/clock.js';
 import { DEFAULT_SEED, DEFAULT_UNDERLYINGS } from '../marketdata/sim-config.js';
@@ -65,6 +68,10 @@ export interface EngineOptions {
   publishIntervalMs?: number;
   underlyings?: readonly UnderlyingSpec[];
   logLevel?: string;
+  /** Wraps the secrets vault's data key at rest; default the plain key file (headless). */
+  keyProtector?: KeyProtector;
+  /** Broker adapter timeouts and backoff (tests shorten them). */
+  brokerTuning?: ConnectionTuning;
 }
 
 /** Daily closes kept for VaR and betas. */
@@ -84,6 +91,8 @@ export class Engine {
   readonly publisher: StatePublisher;
   /** Backtests and sweeps on worker threads, runs stored in SQLite. */
   readonly backtests: BacktestService;
+  /** Broker connections (Futu OpenD, Tiger): configs, encrypted secrets, connect/disconnect, status. */
+  readonly brokers: BrokerService;
   private readonly repo: Repository;
   private readonly calendar = new TradingCalendar();
   private readonly clock: SimSessionClock;
@@ -116,6 +125,13 @@ export class Engine {
     this.repo = new Repository(db);
     this.riskRepo = new RiskRepository(db);
     this.backtests = new BacktestService({ db, dataDir: options.dataDir, log: this.log });
+    this.brokers = new BrokerService({
+      db,
+      vault: new SecretsVault(options.dataDir, options.keyProtector),
+      log: this.log,
+      audit: (action, details) => this.audit('user', action, details),
+      ...(options.brokerTuning ? { tuning: options.brokerTuning } : {}),
+    });
 
     // Market and clock: continue where the last run stopped.
     const seed = Number(this.repo.getSetting('sim.seed') ?? options.seed ?? DEFAULT_SEED);
@@ -249,6 +265,7 @@ export class Engine {
     this.every(this.options.equityIntervalMs ?? 5_000, () => this.recordEquity());
     this.every(1_000, () => this.oms.expireTickets());
     this.publisher.start();
+    this.brokers.connectEnabled();
     this.log.info({ dataDir: this.options.dataDir, mode: this.mode, session: this.sessionDate }, 'engine started');
   }
 
@@ -855,6 +872,7 @@ export class Engine {
     this.publisher.stop();
     this.paper.dispose();
     await this.backtests.close();
+    await this.brokers.close();
     try {
       this.recordEquity();
     } catch (error) {

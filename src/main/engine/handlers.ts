@@ -38,5 +38,10 @@ export function createHandlers(engine: Engine): Handlers {
     'backtest.run': (req) => engine.backtests.run(req.runId),
     'backtest.delete': (req) => engine.backtests.deleteRun(req.runId),
     'backtest.export': (req) => engine.backtests.exportCsv(req.runId, req.kind),
+    'brokers.list': () => engine.brokers.list(),
+    'brokers.save': (req) => engine.brokers.save(req),
+    'brokers.remove': (req) => engine.brokers.remove(req.id),
+    'brokers.connect': (req) => engine.brokers.connect(req.id),
+    'brokers.disconnect': (req) => engine.brokers.disconnect(req.id),
   };
 }

@@ -19,6 +19,7 @@ import { Toasts } from './components/Toasts.js';
 import { ConnectionBanner, FatalConnectionScreen } from './components/ConnectionBanner.js';
 import { RiskPage } from './features/risk/RiskPage.js';
 import { BacktestPage } from './features/backtest/BacktestPage.js';
+import { BrokersPage } from './features/brokers/BrokersPage.js';
 import { usePage, type PageId } from './stores/navigation.js';
 
 function CockpitPage({ stale }: { stale: boolean }) {
@@ -45,6 +46,8 @@ function CurrentPage({ page, stale }: { page: PageId; stale: boolean }) {
       return <CockpitPage stale={stale} />;
     case 'risk':
       return <RiskPage stale={stale} />;
+    case 'brokers':
+      return <BrokersPage stale={stale} />;
     case 'backtest':
       return null; // mounted once and kept alive below
   }

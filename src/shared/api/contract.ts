@@ -24,6 +24,7 @@ import {
   StrategyInfo,
   SweepRequest,
 } from '../backtest.js';
+import { BrokerConnectionView, BrokerSaveRequest } from '../brokers.js';
 
 const Empty = z.object({}).strict();
 
@@ -174,6 +175,33 @@ export const commands = {
   'backtest.export': {
     request: z.object({ runId: z.string().max(64), kind: BacktestExportKind }).strict(),
     response: z.object({ filename: z.string(), csv: z.string() }),
+  },
+  /**
+   * Broker connections with their live status (state, last heartbeat, error) — polled by the
+   * Brokers page rather than pushed on the state stream: the list is small, only that page needs
+   * it, and the heartbeat age is computed by the page. Secrets appear only as `{ name, stored }`.
+   */
+  'brokers.list': {
+    request: Empty,
+    response: z.array(BrokerConnectionView),
+  },
+  /** Adds (no id) or updates a connection; a secret left empty keeps the stored one. */
+  'brokers.save': {
+    request: BrokerSaveRequest,
+    response: BrokerConnectionView,
+  },
+  /** Disconnects first, then removes the connection and its stored secrets. */
+  'brokers.remove': {
+    request: z.object({ id: z.string().max(64) }).strict(),
+    response: z.object({ removed: z.boolean() }),
+  },
+  'brokers.connect': {
+    request: z.object({ id: z.string().max(64) }).strict(),
+    response: BrokerConnectionView,
+  },
+  'brokers.disconnect': {
+    request: z.object({ id: z.string().max(64) }).strict(),
+    response: BrokerConnectionView,
   },
 } as const;
 

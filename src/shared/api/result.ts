@@ -33,6 +33,10 @@ export const ErrorCode = z.enum([
   'MODIFY_RED',
   'MODIFY_REJECTED',
   'VENUE_UNAVAILABLE',
+  // broker connections
+  'BROKER_SETUP_INCOMPLETE',
+  'BROKER_CONNECT_FAILED',
+  'SECRETS_UNAVAILABLE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

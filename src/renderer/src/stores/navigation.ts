@@ -7,6 +7,7 @@ export const PAGES = [
   { id: 'cockpit', label: 'Cockpit', title: 'Quotes, positions, Greeks, tickets and orders' },
   { id: 'risk', label: 'Risk', title: 'Limit usage, circuit breaker, scenarios, VaR and risk settings' },
   { id: 'backtest', label: 'Backtest', title: 'Test a strategy on history: equity curve, metrics, trades, sweeps' },
+  { id: 'brokers', label: 'Brokers', title: 'Futu OpenD and Tiger connections: add, connect, status and heartbeat' },
 ] as const;
 
 export type PageId = (typeof PAGES)[number]['id'];

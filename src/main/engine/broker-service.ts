@@ -1,0 +1,273 @@
+// BrokerService: the trader's broker connections — add, edit, remove, connect, disconnect — and
+// each one's live status (state, last heartbeat, error). Configs live in SQLite, secrets in the
+// vault; secrets go in (save) and out only to the adapter that needs them: nothing this service
+// returns or logs carries a secret's value, only `{ name, stored }`.
+//
+// `enabled` means "connect when the engine starts": connect sets it, disconnect clears it.
+// `connection(id)` hands a connected adapter to whoever routes REAL orders (a later change).
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  BROKER_SECRETS,
+  BrokerSaveRequest,
+  type BrokerConnectionConfig,
+  type BrokerConnectionView,
+  type BrokerSecretName,
+  type BrokerStatus,
+} from '../../shared/brokers.js';
+import { CockpitError } from '../../shared/api/result.js';
+import { BrokerSetupError, buildConnection, futuTradePasswordDigest, missingPieces, normalizePem, secretFormatProblem, type ConnectionTuning, type SecretSource } from '../brokers/registry.js';
+import type { BrokerConnection, VenueStatus } from '../brokers/venue.js';
+import { SecretsVault, VaultError, type SealedSecret } from '../secrets/vault.js';
+import { BrokerRepository } from '../store/broker-repository.js';
+import type { Db } from '../store/database.js';
+
+export interface BrokerServiceOptions {
+  db: Db;
+  vault: SecretsVault;
+  log: Logger;
+  now?: () => number;
+  /** Timeouts and backoff for the adapters (tests shorten them). */
+  tuning?: ConnectionTuning;
+  /** Journal of configuration changes (never with secret values). */
+  audit?: (action: string, details: unknown) => void;
+}
+
+interface Live {
+  connection: BrokerConnection;
+  unsubscribe: () => void;
+}
+
+const VENUE_NAME = { futu: 'Futu OpenD', tiger: 'Tiger Open API' } as const;
+
+export class BrokerService {
+  private readonly repo: BrokerRepository;
+  private readonly vault: SecretsVault;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly live = new Map<string, Live>();
+  /** The last connect failure per connection, shown until the next successful connect or a disconnect. */
+  private readonly lastError = new Map<string, string>();
+  private closed = false;
+
+  constructor(private readonly options: BrokerServiceOptions) {
+    this.repo = new BrokerRepository(options.db);
+    this.vault = options.vault;
+    this.log = options.log;
+    this.now = options.now ?? Date.now;
+  }
+
+  // ── reads ────────────────────────────────────────────────────────────────
+
+  list(): BrokerConnectionView[] {
+    const views: BrokerConnectionView[] = [];
+    for (const entry of this.repo.list()) {
+      if (entry.ok) views.push(this.view(entry.config));
+      else this.log.warn({ connection: entry.id }, entry.error);
+    }
+    return views;
+  }
+
+  get(id: string): BrokerConnectionView {
+    return this.view(this.config(id));
+  }
+
+  status(id: string): BrokerStatus {
+    const live = this.live.get(id);
+    if (!live) return { state: 'disconnected', lastHeartbeatTs: null, error: this.lastError.get(id) ?? null };
+    const s: VenueStatus = live.connection.status();
+    return { state: s.state, lastHeartbeatTs: s.lastHeartbeatTs, error: s.error ?? this.lastError.get(id) ?? null };
+  }
+
+  /** The adapter of a connected connection, for order routing; undefined when not connected. */
+  connection(id: string): BrokerConnection | undefined {
+    const live = this.live.get(id);
+    return live && live.connection.status().state === 'connected' ? live.connection : undefined;
+  }
+
+  // ── writes ───────────────────────────────────────────────────────────────
+
+  /** Adds (no id) or updates a connection. Empty secrets keep the stored ones. A live connection is rebuilt with the new settings. */
+  async save(input: unknown): Promise<BrokerConnectionView> {
+    const parsed = BrokerSaveRequest.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      // The issue names the field, never its value (which may be a secret).
+      throw new CockpitError('INVALID_REQUEST', `${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}`);
+    }
+    const req = parsed.data;
+    const existing = req.id ? this.repo.get(req.id) : undefined;
+    if (req.id && !existing) throw new CockpitError('NOT_FOUND', `No broker connection ${req.id}.`);
+    if (existing && existing.venue !== req.venue) {
+      throw new CockpitError('INVALID_REQUEST', `A ${VENUE_NAME[existing.venue]} connection cannot become ${VENUE_NAME[req.venue]}; add a new connection instead.`);
+    }
+    const ts = this.now();
+    const id = existing?.id ?? `${req.venue}-${randomBytes(4).toString('hex')}`;
+    const config: BrokerConnectionConfig = {
+      id,
+      venue: req.venue,
+      label: req.label,
+      host: req.host,
+      port: req.port,
+      env: req.env,
+      accountId: req.accountId,
+      tigerId: req.tigerId,
+      settings: req.settings ?? existing?.settings ?? {},
+      enabled: req.enabled ?? existing?.enabled ?? false,
+      createdAt: existing?.createdAt ?? ts,
+      updatedAt: ts,
+    };
+
+    // Every new secret is checked and sealed before anything is written: bad input loses nothing.
+    const sealed: Array<[BrokerSecretName, SealedSecret]> = [];
+    const allowed: readonly string[] = BROKER_SECRETS[req.venue];
+    for (const [name, raw] of Object.entries(req.secrets ?? {})) {
+      if (!allowed.includes(name)) throw new CockpitError('INVALID_REQUEST', `${VENUE_NAME[req.venue]} has no secret called ${name}.`);
+      if (raw.trim() === '') continue; // left empty: keep the stored one
+      const secretName = name as BrokerSecretName;
+      const value = secretName === 'tradePassword' ? futuTradePasswordDigest(raw) : normalizePem(secretName, raw);
+      const problem = secretFormatProblem(secretName, value);
+      if (problem) throw new CockpitError('INVALID_REQUEST', problem);
+      sealed.push([secretName, this.seal(id, secretName, value)]);
+    }
+    this.repo.transaction(() => {
+      this.repo.save(config);
+      for (const [name, secret] of sealed) this.repo.putSecret(id, name, secret, ts);
+    });
+    const changed = sealed.map(([name]) => name);
+    this.options.audit?.(existing ? 'broker.update' : 'broker.add', { id, venue: config.venue, label: config.label, env: config.env, secretsChanged: changed });
+    this.log.info({ connection: id, venue: config.venue, env: config.env, secretsChanged: changed }, existing ? 'broker connection updated' : 'broker connection added');
+
+    if (this.live.has(id)) {
+      // Rebuild with the new settings and secrets; a failure shows in the status, the save stands.
+      await this.stop(id);
+      await this.start(id).catch(() => undefined);
+    }
+    return this.view(config);
+  }
+
+  /** Disconnects (if connected), then removes the connection and its secrets. */
+  async remove(id: string): Promise<{ removed: boolean }> {
+    const config = this.config(id);
+    await this.stop(id);
+    const removed = this.repo.remove(id);
+    this.lastError.delete(id);
+    this.options.audit?.('broker.remove', { id, venue: config.venue, label: config.label });
+    this.log.info({ connection: id }, 'broker connection removed');
+    return { removed };
+  }
+
+  /** Connects and remembers to connect on the next start. Fails with a trader-readable reason. */
+  async connect(id: string): Promise<BrokerConnectionView> {
+    const config = this.config(id);
+    if (!config.enabled) this.repo.save({ ...config, enabled: true, updatedAt: this.now() });
+    await this.start(id);
+    return this.get(id);
+  }
+
+  /** Disconnects and stays disconnected across restarts. */
+  async disconnect(id: string): Promise<BrokerConnectionView> {
+    const config = this.config(id);
+    if (config.enabled) this.repo.save({ ...config, enabled: false, updatedAt: this.now() });
+    await this.stop(id);
+    this.lastError.delete(id);
+    return this.get(id);
+  }
+
+  /** Engine start: connect every enabled connection in the background; failures show in their status. */
+  connectEnabled(): void {
+    for (const entry of this.repo.list()) {
+      if (entry.ok && entry.config.enabled) void this.start(entry.config.id).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.live.keys()].map((id) => this.stop(id)));
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────
+
+  private config(id: string): BrokerConnectionConfig {
+    const config = this.repo.get(id);
+    if (!config) throw new CockpitError('NOT_FOUND', `No broker connection ${id}.`);
+    return config;
+  }
+
+  private view(config: BrokerConnectionConfig): BrokerConnectionView {
+    const stored = new Set(this.repo.secretNames(config.id));
+    return {
+      ...config,
+      secrets: BROKER_SECRETS[config.venue].map((name) => ({ name, stored: stored.has(name) })),
+      problems: missingPieces(config, { has: (name) => stored.has(name) }),
+      status: this.status(config.id),
+    };
+  }
+
+  private seal(id: string, name: BrokerSecretName, value: string): SealedSecret {
+    try {
+      return this.vault.seal(id, name, value);
+    } catch (error) {
+      if (error instanceof VaultError) throw new CockpitError('SECRETS_UNAVAILABLE', error.message);
+      throw error;
+    }
+  }
+
+  private secrets(id: string): SecretSource {
+    return {
+      has: (name) => this.repo.getSecret(id, name) !== undefined,
+      get: (name) => {
+        const sealed = this.repo.getSecret(id, name);
+        if (!sealed) throw new VaultError('DECRYPT_FAILED', `No ${name} is stored for broker connection ${id}.`);
+        return this.vault.open(id, name, sealed);
+      },
+    };
+  }
+
+  private async start(id: string): Promise<void> {
+    if (this.closed) throw new CockpitError('DISCONNECTED', 'The engine is shutting down.');
+    const existing = this.live.get(id);
+    if (existing && existing.connection.status().state === 'connected') return;
+    if (existing) await this.stop(id);
+    const config = this.config(id);
+    const secrets = this.secrets(id);
+    let connection: BrokerConnection;
+    try {
+      connection = buildConnection(config, secrets, this.options.tuning);
+    } catch (error) {
+      const message = error instanceof BrokerSetupError ? error.problems.join(' ') : (error as Error).message;
+      this.lastError.set(id, message);
+      this.log.warn({ connection: id, problems: error instanceof BrokerSetupError ? error.problems : undefined }, 'broker connection is not set up completely');
+      throw new CockpitError('BROKER_SETUP_INCOMPLETE', `${config.label}: ${message}`);
+    }
+    const unsubscribe = connection.onEvent((event) => {
+      if (event.type !== 'status') return;
+      this.log.info({ connection: id, state: event.status.state, error: event.status.error }, 'broker connection status');
+    });
+    this.live.set(id, { connection, unsubscribe });
+    this.lastError.delete(id);
+    try {
+      await connection.connect();
+      this.log.info({ connection: id, venue: config.venue }, 'broker connected');
+    } catch (error) {
+      const reason = (error as Error).message;
+      this.lastError.set(id, reason);
+      // Futu keeps retrying in the background (state "connecting"); Tiger stops. Either way the status says why.
+      if (connection.status().state === 'disconnected') await this.stop(id, false);
+      throw new CockpitError('BROKER_CONNECT_FAILED', `${config.label}: ${reason}`);
+    }
+  }
+
+  private async stop(id: string, clearError = true): Promise<void> {
+    const live = this.live.get(id);
+    if (!live) return;
+    this.live.delete(id);
+    live.unsubscribe();
+    try {
+      await live.connection.disconnect();
+    } catch (error) {
+      this.log.warn({ connection: id, err: (error as Error).message }, 'broker disconnect failed');
+    }
+    if (clearError) this.lastError.delete(id);
+  }
+}

@@ -1,0 +1,103 @@
+// Broker connections as the Cockpit API sees them: what a trader configures (venue, where the
+// gateway is, trading environment, account) and a connection's live status. Secret values never
+// appear here — a connection lists its secrets only by name with `stored: true|false`.
+import { z } from 'zod';
+
+export const BrokerVenue = z.enum(['futu', 'tiger']);
+export type BrokerVenue = z.infer<typeof BrokerVenue>;
+
+export const BrokerTradingEnv = z.enum(['SIMULATE', 'REAL']);
+export type BrokerTradingEnv = z.infer<typeof BrokerTradingEnv>;
+
+/** The secrets each venue takes, in form order. Futu: the trade password (REAL unlock). Tiger: the developer's RSA key and Tiger's public key. */
+export const BROKER_SECRETS = {
+  futu: ['tradePassword'],
+  tiger: ['privateKey', 'tigerPublicKey'],
+} as const satisfies Record<BrokerVenue, readonly string[]>;
+export type BrokerSecretName = (typeof BROKER_SECRETS)[BrokerVenue][number];
+
+export const BROKER_SECRET_LABELS: Record<BrokerSecretName, string> = {
+  tradePassword: 'Trade password',
+  privateKey: 'Private key (PEM, PKCS#1 or PKCS#8)',
+  tigerPublicKey: 'Tiger public key (PEM)',
+};
+
+const pem = z.string().trim().max(20_000);
+
+/** Settings that are not secrets and not worth a column. Each venue reads its own. */
+export const BrokerSettings = z
+  .object({
+    /** Futu: which trading market's accounts (default US). */
+    market: z.enum(['US', 'HK', 'CN']).optional(),
+    /** Tiger: the REST gateway URL (default Tiger's production gateway). */
+    gatewayUrl: z.string().trim().url().max(500).optional(),
+    /** Tiger: an extra CA certificate to trust (PEM), e.g. a local test gateway's. */
+    caCert: pem.optional(),
+    /** The symbol `deltadeck doctor` asks a quote for (default AAPL). */
+    doctorSymbol: z.string().trim().min(1).max(40).optional(),
+  })
+  .strict();
+export type BrokerSettings = z.infer<typeof BrokerSettings>;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((s) => (s ? s : null));
+
+/** A connection's configuration, without secrets. */
+export const BrokerConnectionConfig = z.object({
+  id: z.string().min(1).max(64),
+  venue: BrokerVenue,
+  label: z.string().trim().min(1, 'Give the connection a name.').max(80),
+  /** Futu: OpenD's host. Tiger: the push server's host. */
+  host: z.string().trim().min(1, 'Enter a host.').max(255),
+  port: z.number().int().min(1).max(65_535),
+  env: BrokerTradingEnv,
+  accountId: optionalText(64),
+  tigerId: optionalText(64),
+  settings: BrokerSettings,
+  enabled: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type BrokerConnectionConfig = z.infer<typeof BrokerConnectionConfig>;
+
+export const BrokerLinkState = z.enum(['connected', 'connecting', 'disconnected']);
+
+export const BrokerStatus = z.object({
+  state: BrokerLinkState,
+  /** Epoch ms of the last heartbeat the venue answered; null before the first. */
+  lastHeartbeatTs: z.number().nullable(),
+  /** Why the connection is down or degraded, in a trader's words. */
+  error: z.string().nullable(),
+});
+export type BrokerStatus = z.infer<typeof BrokerStatus>;
+
+export const BrokerConnectionView = BrokerConnectionConfig.extend({
+  secrets: z.array(z.object({ name: z.string(), stored: z.boolean() })),
+  /** What is missing before it can connect (e.g. the REAL trade password); empty when complete. */
+  problems: z.array(z.string()),
+  status: BrokerStatus,
+});
+export type BrokerConnectionView = z.infer<typeof BrokerConnectionView>;
+
+/** Add (no id) or update (id) a connection. A secret left empty or absent keeps the stored one. */
+export const BrokerSaveRequest = z
+  .object({
+    id: z.string().min(1).max(64).optional(),
+    venue: BrokerVenue,
+    label: z.string().trim().min(1, 'Give the connection a name.').max(80),
+    host: z.string().trim().min(1, 'Enter a host.').max(255),
+    port: z.number().int().min(1).max(65_535),
+    env: BrokerTradingEnv,
+    accountId: optionalText(64),
+    tigerId: optionalText(64),
+    settings: BrokerSettings.optional(),
+    enabled: z.boolean().optional(),
+    secrets: z.record(z.string().max(40), z.string().max(20_000)).optional(),
+  })
+  .strict();
+export type BrokerSaveRequest = z.input<typeof BrokerSaveRequest>;

@@ -70,6 +70,18 @@ describe('PaperBroker', () => {
     expect(broker.workingOrderIds()).toEqual(['G']);
   });
 
+  it('a DAY order placed after the close waits for the next session and expires at its end', async () => {
+    let session: 'REGULAR' | 'CLOSED' = 'CLOSED';
+    open({ session: () => session });
+    broker.placeOrder(req({ orderId: 'late', orderType: 'LIMIT', limitPrice: 90 }));
+    await settle();
+    broker.endSession(); // the roll into the next session
+    expect(broker.workingOrderIds()).toEqual(['late']);
+    session = 'REGULAR';
+    broker.endSession(); // the end of that session
+    expect(events.filter((e) => e.type === 'cancelled').map((e) => e.orderId)).toEqual(['late']);
+  });
+
   it('outside regular hours only outsideRth limit orders trade', async () => {
     open({ session: () => 'POST' });
     broker.placeOrder(req({ orderId: 'M' }));

@@ -29,6 +29,8 @@ interface WorkingOrder {
   order: PaperOrder;
   /** Σ qty × price of the fills so far, for the average. */
   notional: number;
+  /** A DAY order placed after the close belongs to the next session: it survives this roll. */
+  forNextSession: boolean;
 }
 
 export class PaperBroker implements BrokerAdapter {
@@ -70,7 +72,8 @@ export class PaperBroker implements BrokerAdapter {
       outsideRth: request.outsideRth ?? false,
       triggered: false,
     };
-    this.working.set(request.orderId, { request, accepted: false, order, notional: 0 });
+    const forNextSession = (this.options.session?.() ?? 'REGULAR') === 'CLOSED';
+    this.working.set(request.orderId, { request, accepted: false, order, notional: 0, forNextSession });
     this.later(() => {
       const working = this.working.get(request.orderId);
       if (!working) return; // cancelled while in flight
@@ -89,10 +92,17 @@ export class PaperBroker implements BrokerAdapter {
     });
   }
 
-  /** The session ended: DAY orders expire (cancelled with a reason), GTC orders stay. */
+  /**
+   * The session ended: DAY orders expire (cancelled with a reason), GTC orders stay, and DAY
+   * orders placed after the close wait for the next session (they expire at its end).
+   */
   endSession(): void {
     for (const [id, working] of [...this.working]) {
       if (working.order.tif !== 'DAY') continue;
+      if (working.forNextSession) {
+        working.forNextSession = false;
+        continue;
+      }
       this.working.delete(id);
       this.emit({ type: 'cancelled', orderId: id, reason: 'DAY order expired at the end of the session.', ts: this.options.now() });
     }

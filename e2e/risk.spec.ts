@@ -36,21 +36,26 @@ test('the header shows ACTIVE and the Greeks tree opens to expiries and contract
 
   // One contract in the expiry: the bucket's Greeks are that contract's; with no QQQ shares, the
   // underlying's short-dated gamma is that bucket's too.
+  // Quotes keep ticking between two reads, so the three are read together until one tick agrees.
   const gammaOf = (row: Locator) => valueIn(row.locator('[data-col="gamma"] [data-value]'));
-  const bucketGamma = await gammaOf(expiry);
-  expect(bucketGamma).toBeLessThan(0); // short put: negative gamma
-  expect(await gammaOf(contract)).toBeCloseTo(bucketGamma, 6);
   const qqqRow = page.locator('[data-testid="greeks-row"][data-underlying="QQQ"]');
-  expect(await valueIn(qqqRow.locator('[data-col="short-gammaCash1Pct"] [data-value]'))).toBeCloseTo(bucketGamma, 6);
+  await expect(async () => {
+    const bucketGamma = await gammaOf(expiry);
+    expect(bucketGamma).toBeLessThan(0); // short put: negative gamma
+    expect(await gammaOf(contract)).toBeCloseTo(bucketGamma, 6);
+    expect(await valueIn(qqqRow.locator('[data-col="short-gammaCash1Pct"] [data-value]'))).toBeCloseTo(bucketGamma, 6);
+  }).toPass({ timeout: 10_000 });
 
   // Stock positions sit directly under their underlying.
   await page.locator('[data-testid="greeks-expand"][data-underlying="AAPL"]').click();
   await expect(page.locator('[data-testid="greeks-contract"][data-symbol="AAPL"]')).toContainText(/AAPL shares/);
 
   // % of NAV for every Greek on the total row, and the beta-weighted delta in benchmark shares.
-  const nav = await numberIn(page, 'nav');
-  const gamma = await numberIn(page, 'greeks-portfolio-gamma');
-  expect(await numberIn(page, 'greeks-portfolio-gammaPctNav')).toBeCloseTo(gamma / nav, 3);
+  await expect(async () => {
+    const nav = await numberIn(page, 'nav');
+    const gamma = await numberIn(page, 'greeks-portfolio-gamma');
+    expect(await numberIn(page, 'greeks-portfolio-gammaPctNav')).toBeCloseTo(gamma / nav, 3);
+  }).toPass({ timeout: 10_000 });
   for (const key of ['deltaPctNav', 'vegaPctNav', 'thetaPctNav']) {
     expect(Number.isFinite(await numberIn(page, `greeks-portfolio-${key}`)), key).toBe(true);
   }

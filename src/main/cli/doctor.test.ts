@@ -78,7 +78,8 @@ describe('deltadeck doctor', () => {
       const report = JSON.parse(json.stdout) as DoctorReport;
       expect(json.status, json.stdout).toBe(0);
       expect(report.ok).toBe(true);
-      const [f, t] = report.connections;
+      const f = report.connections.find((c) => c.venue === 'futu');
+      const t = report.connections.find((c) => c.venue === 'tiger');
       expect(f!.checks.map((c) => c.name)).toEqual(['secrets', 'reach', 'handshake', 'accounts', 'funds', 'positions', 'quote', 'unlock']);
       expect(t!.checks.map((c) => c.name)).toEqual(['secrets', 'reach gateway', 'reach push', 'handshake', 'accounts', 'funds', 'positions', 'quote']);
       for (const c of [...f!.checks, ...t!.checks]) expect(c.ok, `${c.name}: ${c.detail}`).toBe(true);
@@ -112,7 +113,8 @@ describe('deltadeck doctor', () => {
       const r = await cli('doctor', '--data-dir', temp.dir, '--json', '--timeout', '3000');
       expect(r.status, r.stdout + r.stderr).toBe(EXIT_DOCTOR_FAILED);
       const report = JSON.parse(r.stdout) as DoctorReport;
-      const [port, password, key] = report.connections;
+      const byLabel = (label: string) => report.connections.find((c) => c.label === label);
+      const [port, password, key] = [byLabel('Wrong port'), byLabel('Wrong password'), byLabel('Wrong key')];
       const check = (c: typeof port, name: string) => c!.checks.find((k) => k.name === name)!;
 
       expect(check(port, 'reach')).toMatchObject({ ok: false, detail: expect.stringMatching(/nothing is listening on 127\.0\.0\.1:\d+/) });

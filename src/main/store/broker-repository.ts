@@ -53,7 +53,7 @@ export class BrokerRepository {
 
   constructor(readonly db: Db) {
     this.stmts = {
-      list: db.prepare<[], ConnectionRow>(`${SELECT} ORDER BY created_at, id`),
+      list: db.prepare<[], ConnectionRow>(`${SELECT} ORDER BY created_at, rowid`),
       get: db.prepare<[string], ConnectionRow>(`${SELECT} WHERE id = ?`),
       upsert: db.prepare(
         `INSERT INTO broker_connections (id, venue, label, host, port, env, account_id, tiger_id, settings, enabled, created_at, updated_at)

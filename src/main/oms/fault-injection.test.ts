@@ -17,21 +17,12 @@ import { projectRoot } from '../paths.js';
 import { closeDatabase, openDatabase } from '../store/database.js';
 import { Repository } from '../store/repository.js';
 import { VenueRepository } from '../store/venue-repository.js';
+import { Rng } from '../marketdata/rng.js';
 
 const TOTAL = 1_000;
 const SEED = Number(process.env.FAULT_SEED ?? 20_261_121);
 const REAL = REAL_ACC_ID.toString();
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Life {
   child: ChildProcess;
@@ -75,8 +66,10 @@ describe('fault injection: 1,000 randomized submissions with disconnects, delays
   const tmp = makeTempDir();
   const dbFile = join(tmp.dir, 'journal.db');
   const fake = new FakeOpenD({ enforceRateLimits: false, recordRequests: false });
-  const random = rng(SEED); // faults
-  const lives = rng(SEED ^ 0x5eed); // kill points
+  const faultRng = new Rng(SEED);
+  const killRng = new Rng(SEED ^ 0x5eed);
+  const random = () => faultRng.next(); // faults
+  const lives = () => killRng.next(); // kill points
   let port = 0;
   let kills = 0;
   let faults = 0;

@@ -3,6 +3,7 @@
 // with the journal by client order id; every difference is applied to the journal and raised as a
 // risk event (OrderManager.applyReconcile). Runs one at a time; a request during a run schedules
 // one more run after it.
+import { TERMINAL_ORDER_STATUSES } from '../../shared/domain.js';
 import type { BrokerConnection } from '../brokers/venue.js';
 import type { VenueRepository } from '../store/venue-repository.js';
 import type { LiveVenue } from './live-venue.js';
@@ -11,7 +12,7 @@ import { reconcile, type ReconcileAction } from './reconcile.js';
 
 /** Journal orders updated within this window are compared with the broker's list of the day. */
 const LOOKBACK_MS = 36 * 3_600_000;
-const FINAL = new Set(['filled', 'cancelled', 'rejected', 'expired']);
+const FINAL: ReadonlySet<string> = new Set(TERMINAL_ORDER_STATUSES);
 
 export interface VenueSyncOptions {
   venueId: string;

@@ -9,6 +9,7 @@ import { FutuConnection } from '../../brokers/futu/connection.js';
 import { md5, REAL_ACC_ID } from '../../brokers/futu/fake/server.js';
 import { closeDatabase, openDatabase } from '../../store/database.js';
 import { LiveDesk } from '../live-desk.js';
+import { Rng } from '../../marketdata/rng.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,20 +21,9 @@ const { values } = parseArgs({
 });
 const say = (obj: object) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 async function main(): Promise<void> {
-  const random = rng(Number(values.seed));
+  const seeded = new Rng(Number(values.seed));
+  const random = () => seeded.next();
   const db = openDatabase(values.db!);
   const connection = new FutuConnection({
     port: Number(values.port),

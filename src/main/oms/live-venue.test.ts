@@ -185,6 +185,15 @@ describe('a restart', () => {
     expect((await desk.sync.request()).actions).toEqual([]);
   });
 
+  it('requests during a reconciliation share one more run after it, and then it stops', async () => {
+    const lists = () => h.fake.requestsOf(2201).length; // Trd_GetOrderList: one per run
+    const before = lists();
+    const results = await Promise.all([desk.sync.request(), desk.sync.request(), desk.sync.request()]);
+    await desk.sync.idle();
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(lists() - before).toBe(2);
+  });
+
   it('an order at the broker that Deltadeck never placed is reported, not touched', async () => {
     const other = await harnessOrderOutsideDeltadeck();
     const result = await desk.sync.request();

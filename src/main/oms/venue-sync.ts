@@ -36,34 +36,29 @@ export interface SyncResult {
 
 export class VenueSync {
   private running: Promise<SyncResult> | null = null;
-  private again = false;
-  private lastResult: SyncResult | null = null;
+  /** The one run scheduled after the current one; every request during a run joins it. */
+  private next: Promise<SyncResult> | null = null;
 
   constructor(private readonly options: VenueSyncOptions) {}
 
   /** Runs now, or once more after the run in progress. Resolves with the result of the run that covers this request. */
   request(): Promise<SyncResult> {
     if (this.running) {
-      this.again = true;
-      return this.running.then(() => this.request());
+      this.next ??= this.running.then(() => {
+        this.next = null;
+        return this.request();
+      });
+      return this.next;
     }
     this.running = this.runOnce().finally(() => {
       this.running = null;
-      if (this.again) {
-        this.again = false;
-        void this.request();
-      }
     });
     return this.running;
   }
 
-  get last(): SyncResult | null {
-    return this.lastResult;
-  }
-
   /** Resolves once no run is in progress or scheduled. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.next) await (this.next ?? this.running);
   }
 
   private async runOnce(): Promise<SyncResult> {
@@ -108,7 +103,6 @@ export class VenueSync {
       this.options.riskEvent('warning', 'RECONCILE_DEFERRED', `Could not reconcile with ${name} yet: ${message} It runs again after the next reconnect.`, null);
       result = { ok: false, actions: [], error: message };
     }
-    this.lastResult = result;
     return result;
   }
 }

@@ -85,6 +85,15 @@ export const BrokerConnectionView = BrokerConnectionConfig.extend({
 export type BrokerConnectionView = z.infer<typeof BrokerConnectionView>;
 
 /** Add (no id) or update (id) a connection. A secret left empty or absent keeps the stored one. */
+/** The broker account used for trading (brokers.use). `attached` is false while its connection is down. */
+export const UsedBroker = z.object({
+  connectionId: z.string(),
+  accountId: z.string().nullable(),
+  attached: z.boolean(),
+  label: z.string().nullable(),
+});
+export type UsedBroker = z.infer<typeof UsedBroker>;
+
 export const BrokerSaveRequest = z
   .object({
     id: z.string().min(1).max(64).optional(),

@@ -141,6 +141,9 @@ export const BrokerState = z.object({
   kind: z.enum(['simulated', 'live']),
   connection: z.enum(['connected', 'connecting', 'disconnected']),
   realtimeQuotes: z.boolean(),
+  /** The broker account in use (live brokers only): REAL's confirmation names it. */
+  accountId: z.string().optional(),
+  label: z.string().optional(),
 });
 export type BrokerState = z.infer<typeof BrokerState>;
 
@@ -271,6 +274,8 @@ export const Order = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   statusReason: z.string().nullable(),
+  /** Waiting for the broker's rate limit: the earliest time it can be sent (epoch ms). */
+  queuedUntil: z.number().optional(),
 });
 export type Order = z.infer<typeof Order>;
 

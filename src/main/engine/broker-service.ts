@@ -4,7 +4,7 @@
 // returns or logs carries a secret's value, only `{ name, stored }`.
 //
 // `enabled` means "connect when the engine starts": connect sets it, disconnect clears it.
-// `connection(id)` hands a connected adapter to whoever routes REAL orders (a later change).
+// `connection(id)` hands a connected adapter to the engine's live account (orders, positions, quotes).
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
@@ -31,6 +31,10 @@ export interface BrokerServiceOptions {
   tuning?: ConnectionTuning;
   /** Journal of configuration changes (never with secret values). */
   audit?: (action: string, details: unknown) => void;
+  /** A connection came up (connect, or the engine start's background connect). */
+  connected?: (id: string) => void;
+  /** A connection was taken down on purpose (disconnect, remove, edit, shutdown). */
+  stopped?: (id: string) => void;
 }
 
 interface Live {
@@ -83,6 +87,11 @@ export class BrokerService {
   connection(id: string): BrokerConnection | undefined {
     const live = this.live.get(id);
     return live && live.connection.status().state === 'connected' ? live.connection : undefined;
+  }
+
+  /** A connection's settings (never its secrets). */
+  settings(id: string): BrokerConnectionConfig {
+    return this.config(id);
   }
 
   // ── writes ───────────────────────────────────────────────────────────────
@@ -249,6 +258,7 @@ export class BrokerService {
     try {
       await connection.connect();
       this.log.info({ connection: id, venue: config.venue }, 'broker connected');
+      this.options.connected?.(id);
     } catch (error) {
       const reason = (error as Error).message;
       this.lastError.set(id, reason);
@@ -263,6 +273,7 @@ export class BrokerService {
     if (!live) return;
     this.live.delete(id);
     live.unsubscribe();
+    this.options.stopped?.(id);
     try {
       await live.connection.disconnect();
     } catch (error) {

@@ -12,6 +12,7 @@ import type {
   EquityPoint,
   Fill,
   Instrument,
+  Order,
   OrderIntent,
   Quote,
   RiskEvent,
@@ -29,6 +30,8 @@ import { BacktestService } from '../backtest/service.js';
 import type { ConnectionTuning } from '../brokers/registry.js';
 import { SecretsVault, type KeyProtector } from '../secrets/vault.js';
 import { BrokerService } from './broker-service.js';
+import { instrumentOf, LiveAccount } from './live-account.js';
+import { VenueRepository } from '../store/venue-repository.js';
 import { addDays, TradingCalendar } from '../marketdata/calendar.js';
 import { SimSessionClock, type SimClockState } from '../marketdata/clock.js';
 import { DEFAULT_SEED, DEFAULT_UNDERLYINGS } from '../marketdata/sim-config.js';
@@ -98,16 +101,24 @@ export class Engine {
   private readonly clock: SimSessionClock;
   private readonly market: SimMarket;
   private readonly instruments = new Map<string, Instrument>();
-  private readonly ledger: Ledger;
+  /** The book on screen and under the risk monitors: the paper account, or the mirrored broker account in REAL/OFF. */
+  private ledger: Ledger;
+  /** DRY_RUN's paper ledger: the demo account, or a copy of the used broker account. */
+  private paperLedger: Ledger;
+  private paperAccountId: string;
   private readonly paper: PaperBroker;
   private readonly oms: OrderManager;
   private readonly riskRepo: RiskRepository;
-  private readonly risk: RiskManager;
+  private readonly venueRepo: VenueRepository;
+  private risk: RiskManager;
+  /** The broker account used for trading (brokers.use), with its mirrored ledger. */
+  private live: { account: LiveAccount; ledger: Ledger; connectionId: string; brokerAccountId: string } | null = null;
+  private attaching: Promise<unknown> | null = null;
   private readonly valuationCache = new ValuationCache();
   /** The book changed (fill, settlement, new listing) since the last revaluation. */
   private valuationStale = true;
-  private readonly accountId: string;
-  private readonly currency: string;
+  private accountId: string;
+  private currency: string;
   private mode: TradingMode;
   private sessionDate: string;
   private startOfDayNav: number;
@@ -124,12 +135,15 @@ export class Engine {
     this.log = createLogger(options.dataDir, options.logLevel);
     this.repo = new Repository(db);
     this.riskRepo = new RiskRepository(db);
+    this.venueRepo = new VenueRepository(db);
     this.backtests = new BacktestService({ db, dataDir: options.dataDir, log: this.log });
     this.brokers = new BrokerService({
       db,
       vault: new SecretsVault(options.dataDir, options.keyProtector),
       log: this.log,
       audit: (action, details) => this.audit('user', action, details),
+      connected: (id) => this.onBrokerConnected(id),
+      stopped: (id) => this.onBrokerStopped(id),
       ...(options.brokerTuning ? { tuning: options.brokerTuning } : {}),
     });
 
@@ -159,11 +173,9 @@ export class Engine {
     this.currency = account.currency;
     this.sessionDate = account.sessionDate;
     this.startOfDayNav = account.startOfDayNav;
-    this.ledger = new Ledger(
-      account.cash,
-      account.realizedPnl,
-      this.repo.listPositions(this.accountId).map((p) => [p.symbol, { qty: p.qty, avgPrice: p.avgPrice }] as const),
-    );
+    this.ledger = this.loadLedger(this.accountId);
+    this.paperLedger = this.ledger;
+    this.paperAccountId = this.accountId;
 
     // REAL never survives a restart.
     const savedMode = this.repo.getSetting('mode') as TradingMode | undefined;
@@ -172,12 +184,12 @@ export class Engine {
 
     this.paper = new PaperBroker({
       ledger: this.ledger,
-      quote: (symbol) => this.market.quote(symbol),
+      quote: (symbol) => this.quote(symbol),
       instrument: (symbol) => this.instruments.get(symbol),
-      now: () => this.clock.now(),
+      now: () => this.now(),
       newId: () => this.newId('F'),
       latencyMs: options.paperLatencyMs,
-      session: () => this.calendar.session(this.clock.now()).state,
+      session: () => this.calendar.session(this.now()).state,
     });
 
     this.publisher = new StatePublisher(
@@ -188,22 +200,24 @@ export class Engine {
           if (this.valuationStale) this.revalue();
           return { account: this.account(), positions: this.valuation.positions, greeks: this.valuation.greeks, risk: this.risk.summary(this.valuation) };
         },
-        liveSlices: () => ({ mode: this.mode, broker: this.paper.state(), clock: this.clockState() }),
+        liveSlices: () => ({ mode: this.mode, broker: this.brokerState(), clock: this.clockState() }),
       },
       options.publishIntervalMs ?? 50,
     );
 
-    this.oms = new OrderManager(this.repo, this.accountId, {
-      now: () => this.clock.now(),
+    // New orders are booked under the account they trade: the paper ledger's in DRY_RUN, the broker's in REAL.
+    this.oms = new OrderManager(this.repo, () => (this.mode === 'REAL' && this.live ? this.live.account.mirrorAccountId : this.paperAccountId), {
+      now: () => this.now(),
       newId: (prefix) => this.newId(prefix),
       mode: () => this.mode,
       venue: () => this.venue(),
-      venueById: (id) => (id === this.paper.id ? this.paper : undefined),
+      venueById: (id) => (id === this.paper.id ? this.paper : id === this.live?.account.venueId ? this.live.account.venue : undefined),
+      isRemoteVenue: (id) => id !== this.paper.id,
       check: (intent, why) => this.check(intent, why),
       recordArrival: (orderId, price) => this.riskRepo.setArrivalPrice(orderId, price),
       bookFill: (fill) => this.bookFill(fill),
       ticketChanged: (ticket) => this.publisher.ticketChanged(ticket),
-      orderChanged: (order) => this.publisher.orderChanged(order),
+      orderChanged: (order) => this.publisher.orderChanged(this.decorateOrder(order)),
       fillBooked: (fill) => {
         this.publisher.fillBooked(fill);
         this.risk.checkSlippage(fill, this.riskRepo.arrivalPrice(fill.orderId));
@@ -225,7 +239,7 @@ export class Engine {
       this.riskRepo,
       this.accountId,
       {
-        now: () => this.clock.now(),
+        now: () => this.now(),
         riskEvent: (severity, code, message, symbol, details) => this.riskEvent(severity, code, message, symbol, details),
         audit: (actor, action, details) => this.audit(actor, action, details),
         changed: () => this.publisher.riskChanged(),
@@ -234,7 +248,7 @@ export class Engine {
     );
     this.risk.monitor(this.valuation);
     if (this.sessionDate !== this.clock.sessionDate) this.startSession(this.clock.sessionDate);
-    this.oms.recoverAfterRestart();
+    this.oms.recoverAfterRestart(this.paper.id);
     this.recordEquity();
   }
 
@@ -286,6 +300,11 @@ export class Engine {
     if (this.mode !== 'OFF') {
       this.mode = 'OFF';
       this.publisher.liveChanged();
+      try {
+        this.selectBook();
+      } catch {
+        // the fault may be in the book itself; trading is OFF either way
+      }
     }
     try {
       this.riskEvent('critical', 'ENGINE_FAULT', `Internal error, trading switched OFF: ${(error as Error).message}`, null);
@@ -302,22 +321,314 @@ export class Engine {
     this.lock.setUrl(url);
   }
 
+  // ── the broker account in use ──────────────────────────────────────────────
+
+  private loadLedger(accountId: string): Ledger {
+    const account = this.repo.getAccount(accountId)!;
+    return new Ledger(
+      account.cash,
+      account.realizedPnl,
+      this.repo.listPositions(accountId).map((p) => [p.symbol, { qty: p.qty, avgPrice: p.avgPrice }] as const),
+    );
+  }
+
+  /** Which broker account is used for trading, if any (settings `account.live`). */
+  usedBroker(): { connectionId: string; accountId: string | null; attached: boolean; label: string | null } | null {
+    const binding = this.readJsonSetting<{ connectionId: string; accountId?: string }>('account.live');
+    if (!binding) return null;
+    return {
+      connectionId: binding.connectionId,
+      accountId: this.live?.brokerAccountId ?? binding.accountId ?? null,
+      attached: this.live !== null,
+      label: this.live?.account.state().label ?? null,
+    };
+  }
+
+  /**
+   * Uses a connected broker connection's account for trading (null: back to the simulated market
+   * and the demo paper account). Its positions, cash and quotes replace the simulated ones; REAL
+   * orders go to it; DRY_RUN trades a paper copy of it. Remembered across restarts (attached again
+   * whenever that connection comes up).
+   */
+  async useBroker(connectionId: string | null): Promise<ReturnType<Engine['usedBroker']>> {
+    if (this.attaching) await this.attaching.catch(() => undefined);
+    if (connectionId === null) {
+      this.repo.deleteSetting('account.live');
+      this.audit('user', 'account.use', { connectionId: null });
+      this.detach('you stopped using the broker account');
+      return null;
+    }
+    const config = this.brokers.settings(connectionId);
+    const connection = this.brokers.connection(connectionId);
+    if (!connection) throw new CockpitError('BROKER_NOT_CONNECTED', `${config.label} is not connected: connect it first, then use it for trading.`);
+    const accounts = await connection.accounts();
+    let accountId = config.accountId?.trim() || undefined;
+    if (accountId && !accounts.some((a) => a.id === accountId)) {
+      throw new CockpitError('ACCOUNT_NOT_FOUND', `${config.label} has no account ${accountId}; it has ${accounts.map((a) => a.id).join(', ') || 'none'}. Fix the account on the Brokers page.`);
+    }
+    if (!accountId) {
+      const env = accounts.filter((a) => a.env === config.env);
+      if (env.length !== 1) {
+        throw new CockpitError(
+          'ACCOUNT_REQUIRED',
+          `${config.label} has ${env.length} ${config.env} accounts (${env.map((a) => a.id).join(', ') || 'none'}); enter the account to trade on the Brokers page.`,
+        );
+      }
+      accountId = env[0]!.id;
+    }
+    if (this.live && (this.live.connectionId !== connectionId || this.live.brokerAccountId !== accountId)) this.detach('another broker account is used now');
+    if (!this.live) await this.attach(connectionId, accountId);
+    this.repo.setSetting('account.live', JSON.stringify({ connectionId, accountId }));
+    this.audit('user', 'account.use', { connectionId, accountId });
+    return this.usedBroker();
+  }
+
+  private attach(connectionId: string, brokerAccountId: string): Promise<void> {
+    const run = this.attachNow(connectionId, brokerAccountId);
+    this.attaching = run;
+    return run.finally(() => {
+      if (this.attaching === run) this.attaching = null;
+    });
+  }
+
+  private async attachNow(connectionId: string, brokerAccountId: string): Promise<void> {
+    const config = this.brokers.settings(connectionId);
+    const connection = this.brokers.connection(connectionId);
+    if (!connection) throw new CockpitError('BROKER_NOT_CONNECTED', `${config.label} is not connected.`);
+    let first = true;
+    const account = new LiveAccount({
+      connectionId,
+      label: config.label,
+      connection,
+      brokerAccountId,
+      repo: this.repo,
+      venueRepo: this.venueRepo,
+      oms: this.oms,
+      log: this.log,
+      now: () => Date.now(),
+      rate: this.market.rate,
+      expiryTs: (i) => this.expiryTs(i),
+      instrument: (symbol) => this.instruments.get(symbol),
+      riskEvent: (severity, code, message, symbol) => this.riskEvent(severity, code, message, symbol),
+      quotesChanged: (quotes) => {
+        if (this.live?.account !== account) return;
+        this.publisher.quotesChanged(quotes);
+        this.paper.onQuotes(new Set(quotes.map((q) => q.symbol)));
+        this.valuationStale = true;
+      },
+      accountChanged: () => {
+        if (this.live?.account === account) this.mirrorBroker(first);
+        first = false;
+      },
+      orderNoted: (orderId) => {
+        const order = this.repo.getOrder(orderId);
+        if (order) this.publisher.orderChanged(this.decorateOrder(order));
+      },
+    });
+    const ledger = new Ledger(0);
+    this.live = { account, ledger, connectionId, brokerAccountId };
+    try {
+      await account.start();
+    } catch (error) {
+      account.close();
+      this.live = null;
+      throw new CockpitError('BROKER_ACCOUNT_UNAVAILABLE', `${config.label}: could not read account ${brokerAccountId} (${(error as Error).message}).`);
+    }
+    // DRY_RUN trades a paper copy of this account: seeded from its positions and cash the first time.
+    const paperId = account.paperAccountId;
+    if (!this.repo.getAccount(paperId)) this.seedPaperFromBroker();
+    // Working paper orders belong to the ledger they were placed on.
+    this.cancelPaperOrders('the paper ledger changed to a copy of the broker account');
+    this.paperAccountId = paperId;
+    this.paperLedger = this.loadLedger(paperId);
+    this.paper.useLedger(this.paperLedger);
+    this.riskEvent('info', 'ACCOUNT_USED', `Trading ${config.label}, account ${brokerAccountId}: positions, cash and quotes come from the broker; DRY_RUN trades a paper copy of it.`, null);
+    this.selectBook(true);
+  }
+
+  /** Stops using the broker account: back to the simulated market and the demo paper account. */
+  private detach(why: string): void {
+    const live = this.live;
+    if (!live) return;
+    live.account.close();
+    this.live = null;
+    if (this.mode === 'REAL') {
+      this.mode = 'OFF';
+      this.repo.setSetting('mode', 'OFF');
+      this.audit('system', 'mode.set', { from: 'REAL', to: 'OFF', why });
+      this.riskEvent('critical', 'MODE_CHANGED', `Trading mode REAL → OFF: ${why}. Orders still working at ${live.account.state().label} stay there; they are reconciled when it is used again.`, null);
+    }
+    this.cancelPaperOrders('the broker account is no longer used');
+    this.paperAccountId = demoPortfolio.accountId;
+    this.paperLedger = this.loadLedger(this.paperAccountId);
+    this.paper.useLedger(this.paperLedger);
+    this.riskEvent('info', 'ACCOUNT_RELEASED', `Stopped trading ${live.account.state().label} (${why}); back to the simulated market and the demo account.`, null);
+    this.selectBook(true);
+  }
+
+  private cancelPaperOrders(why: string): void {
+    for (const order of this.repo.workingOrders()) {
+      if (order.venue === this.paper.id) this.oms.cancelOrder(order.id, why);
+    }
+  }
+
+  /** A copy of the broker account as DRY_RUN's paper ledger (its row replaced when it exists). */
+  private seedPaperFromBroker(): void {
+    const live = this.live!;
+    const snapshot = live.account.account()!;
+    const id = live.account.paperAccountId;
+    const now = Date.now();
+    this.repo.transaction(() => {
+      if (this.repo.getAccount(id)) {
+        this.repo.updateAccountCash(id, snapshot.funds.cash, 0);
+        for (const p of this.repo.listPositions(id)) this.repo.savePosition(id, { symbol: p.symbol, qty: 0, avgPrice: 0 }, now);
+      } else {
+        this.repo.insertAccount({ id, currency: snapshot.funds.currency, cash: snapshot.funds.cash, realizedPnl: 0, sessionDate: this.calendar.session(now).date, startOfDayNav: snapshot.funds.nav, createdAt: now });
+      }
+      for (const p of snapshot.positions) this.repo.savePosition(id, { symbol: p.symbol, qty: p.qty, avgPrice: p.avgCost }, now);
+    });
+    this.audit('system', 'account.paperSeeded', { accountId: id, positions: snapshot.positions.length, cash: snapshot.funds.cash });
+  }
+
+  /** DRY_RUN's paper copy starts again from the broker account's positions and cash. */
+  resetPaperToBroker(): { accountId: string; positions: number } {
+    if (!this.live || !this.live.account.account()) throw new CockpitError('NO_BROKER_ACCOUNT', 'No broker account is in use: the paper ledger is the demo account.');
+    this.cancelPaperOrders('the paper ledger was reset to the broker account');
+    this.seedPaperFromBroker();
+    this.paperLedger = this.loadLedger(this.paperAccountId);
+    this.paper.useLedger(this.paperLedger);
+    this.audit('user', 'account.resetPaper', { accountId: this.paperAccountId });
+    this.riskEvent('info', 'PAPER_RESET', `The paper ledger was reset to ${this.live.account.state().label}'s positions and cash.`, null);
+    this.selectBook(true);
+    return { accountId: this.paperAccountId, positions: this.paperLedger.positions.size };
+  }
+
+  /**
+   * The broker's funds and positions replace the mirror. A difference the journal did not expect
+   * (no working order on that symbol) is raised as a risk event; the broker is always right.
+   */
+  private mirrorBroker(first: boolean): void {
+    const live = this.live!;
+    const snapshot = live.account.account();
+    if (!snapshot) return;
+    const id = live.account.mirrorAccountId;
+    const now = Date.now();
+    const working = new Set(this.repo.workingOrders().filter((o) => o.venue === live.account.venueId).map((o) => o.symbol));
+    const before = new Map([...live.ledger.positions].map(([symbol, p]) => [symbol, p.qty] as const));
+    const after = new Map(snapshot.positions.map((p) => [p.symbol, p] as const));
+    for (const p of snapshot.positions) this.addInstrument(this.instruments.get(p.symbol) ?? instrumentOf(p.symbol));
+    if (!first) {
+      for (const symbol of new Set([...before.keys(), ...after.keys()])) {
+        const was = before.get(symbol) ?? 0;
+        const now = after.get(symbol)?.qty ?? 0;
+        if (was !== now && !working.has(symbol)) {
+          this.riskEvent('warning', 'POSITION_MISMATCH', `${live.account.state().label} holds ${now} ${symbol}; Deltadeck expected ${was}. The cockpit now shows the broker's position.`, symbol);
+        }
+      }
+    }
+    this.repo.transaction(() => {
+      if (!this.repo.getAccount(id)) {
+        this.repo.insertAccount({ id, currency: snapshot.funds.currency, cash: snapshot.funds.cash, realizedPnl: 0, sessionDate: this.calendar.session(now).date, startOfDayNav: snapshot.funds.nav, createdAt: now });
+      }
+      this.repo.updateAccountCash(id, snapshot.funds.cash, live.ledger.realizedPnl);
+      for (const symbol of before.keys()) if (!after.has(symbol)) this.repo.savePosition(id, { symbol, qty: 0, avgPrice: 0 }, now);
+      for (const p of snapshot.positions) this.repo.savePosition(id, { symbol: p.symbol, qty: p.qty, avgPrice: p.avgCost }, now);
+    });
+    live.ledger.cash = snapshot.funds.cash;
+    live.ledger.positions.clear();
+    for (const p of snapshot.positions) live.ledger.positions.set(p.symbol, { qty: p.qty, avgPrice: p.avgCost });
+    this.valuationStale = true;
+    this.publisher.valuationChanged();
+  }
+
+  /**
+   * The book on screen and under the risk monitors follows the mode: the broker account itself in
+   * REAL and OFF, its paper copy in DRY_RUN (the demo account when no broker account is in use).
+   */
+  private selectBook(force = false): void {
+    const mirror = this.live && this.mode !== 'DRY_RUN' ? this.live : null;
+    const accountId = mirror ? mirror.account.mirrorAccountId : this.paperAccountId;
+    if (!force && accountId === this.accountId) return;
+    const ledger = mirror ? mirror.ledger : this.paperLedger;
+    const row = this.repo.getAccount(accountId);
+    if (!row) return; // the mirror is written on the broker's first answer
+    this.risk.flush();
+    this.accountId = accountId;
+    this.ledger = ledger;
+    this.currency = row.currency;
+    this.sessionDate = row.sessionDate;
+    this.startOfDayNav = row.startOfDayNav;
+    this.valuation = this.computeValuation(this.risk.limits);
+    this.risk = new RiskManager(
+      this.riskRepo,
+      accountId,
+      {
+        now: () => this.now(),
+        riskEvent: (severity, code, message, symbol, details) => this.riskEvent(severity, code, message, symbol, details),
+        audit: (actor, action, details) => this.audit(actor, action, details),
+        changed: () => this.publisher.riskChanged(),
+      },
+      { nav: this.valuation.nav, startOfDayNav: this.startOfDayNav, sessionDate: this.sessionDate },
+    );
+    this.revalue();
+    this.publisher.resync();
+  }
+
+  private onBrokerConnected(connectionId: string): void {
+    const used = this.usedBroker();
+    if (!used || used.connectionId !== connectionId || this.live || this.attaching) return;
+    void this.attach(connectionId, used.accountId ?? '').catch((error: unknown) =>
+      this.riskEvent('warning', 'ACCOUNT_UNAVAILABLE', `Could not use the broker account again: ${(error as Error).message}`, null),
+    );
+  }
+
+  /** Removes a broker connection; the account it traded is no longer used. */
+  async removeBroker(connectionId: string): Promise<{ removed: boolean }> {
+    const result = await this.brokers.remove(connectionId);
+    if (this.usedBroker()?.connectionId === connectionId) this.repo.deleteSetting('account.live');
+    return result;
+  }
+
+  private onBrokerStopped(connectionId: string): void {
+    if (this.live?.connectionId === connectionId) this.detach('its broker connection was closed');
+  }
+
+  /** What waits for a broker's rate limit is shown on the order, with when it can go. */
+  private decorateOrder(order: Order): Order {
+    if (!this.live || order.venue !== this.live.account.venueId) return order;
+    const queued = this.live.account.venue.queuedOrders().find((q) => q.orderId === order.id);
+    return queued ? { ...order, queuedUntil: queued.eligibleAt } : order;
+  }
+
+  /** Orders waiting for a broker's rate limit, oldest first. */
+  queuedOrders(): ReturnType<LiveAccount['venue']['queuedOrders']> {
+    return this.live ? this.live.account.venue.queuedOrders() : [];
+  }
+
   // ── market loop ────────────────────────────────────────────────────────────
 
   private tick(stepMs: number): void {
-    const roll = this.clock.advance();
-    if (roll) this.startSession(roll.to);
-    const quotes = this.market.step(this.clock.now(), stepMs);
-    this.publisher.quotesChanged(quotes);
-    this.paper.onQuotes(new Set(quotes.map((q) => q.symbol)));
+    if (this.live) {
+      // A broker account: its quotes arrive as they come; the clock is the wall clock.
+      const date = this.calendar.session(this.now()).date;
+      if (date > this.sessionDate) this.startSession(date);
+    } else {
+      const roll = this.clock.advance();
+      if (roll) this.startSession(roll.to);
+      const quotes = this.market.step(this.clock.now(), stepMs);
+      this.publisher.quotesChanged(quotes);
+      this.paper.onQuotes(new Set(quotes.map((q) => q.symbol)));
+    }
     // The circuit breakers and limit monitors watch every tick, whether or not anyone is looking.
     this.revalue();
   }
 
   private startSession(date: string): void {
     this.paper.endSession();
-    this.recordCloses(this.sessionDate);
-    this.market.rollSession();
+    if (!this.live) {
+      this.recordCloses(this.sessionDate);
+      this.market.rollSession();
+    }
     this.expireOptions(date);
     this.revalue();
     this.sessionDate = date;
@@ -328,17 +639,20 @@ export class Engine {
     this.publisher.liveChanged();
   }
 
-  /** Options whose expiry is before the session date settle in cash at intrinsic value. */
+  /**
+   * Options whose expiry is before the session date settle in cash at intrinsic value on the paper
+   * ledger (a broker settles its own; the mirror picks that up from the broker's positions).
+   */
   private expireOptions(sessionDate: string): void {
-    for (const [symbol, position] of [...this.ledger.positions]) {
+    for (const [symbol, position] of [...this.paperLedger.positions]) {
       const instrument = this.instruments.get(symbol);
       if (instrument?.kind !== 'OPTION' || !instrument.expiry || instrument.expiry >= sessionDate) continue;
-      const spot = this.market.spot(instrument.underlying) ?? 0;
+      const spot = this.spot(instrument.underlying) ?? 0;
       const intrinsic = Math.max(0, instrument.right === 'C' ? spot - instrument.strike! : instrument.strike! - spot);
       this.repo.transaction(() => {
-        const effect = this.ledger.settle(symbol, intrinsic, instrument.multiplier);
-        this.repo.savePosition(this.accountId, { symbol, ...effect.position }, this.clock.now());
-        this.repo.updateAccountCash(this.accountId, this.ledger.cash, this.ledger.realizedPnl);
+        const effect = this.paperLedger.settle(symbol, intrinsic, instrument.multiplier);
+        this.repo.savePosition(this.paperAccountId, { symbol, ...effect.position }, this.now());
+        this.repo.updateAccountCash(this.paperAccountId, this.paperLedger.cash, this.paperLedger.realizedPnl);
       });
       this.riskEvent(
         'info',
@@ -348,7 +662,9 @@ export class Engine {
       );
     }
     for (const instrument of this.instruments.values()) {
-      if (instrument.kind === 'OPTION' && instrument.expiry && instrument.expiry < sessionDate) this.market.delistOption(instrument.symbol);
+      if (instrument.kind === 'OPTION' && instrument.expiry && instrument.expiry < sessionDate && this.market.hasUnderlying(instrument.underlying)) {
+        this.market.delistOption(instrument.symbol);
+      }
     }
     this.valuationStale = true;
     this.publisher.valuationChanged();
@@ -356,7 +672,7 @@ export class Engine {
 
   private recordEquity(): void {
     this.revalue();
-    const point: EquityPoint = { ts: this.clock.now(), nav: this.valuation.nav, cash: this.ledger.cash };
+    const point: EquityPoint = { ts: this.now(), nav: this.valuation.nav, cash: this.ledger.cash };
     this.repo.transaction(() => {
       this.repo.insertEquityPoint(point);
       this.repo.setSetting('sim.clock', JSON.stringify(this.clock.state));
@@ -371,7 +687,7 @@ export class Engine {
   private registerInstrument(instrument: Instrument): void {
     if (this.instruments.has(instrument.symbol)) return;
     this.instruments.set(instrument.symbol, instrument);
-    if (instrument.kind === 'OPTION') this.market.listOption(instrument, this.expiryTs(instrument));
+    if (instrument.kind === 'OPTION' && this.market.hasUnderlying(instrument.underlying)) this.market.listOption(instrument, this.expiryTs(instrument));
   }
 
   /** The exchange's expiry instant: the close of the expiry date, or of the trading day before when it is a holiday. */
@@ -382,7 +698,11 @@ export class Engine {
   /** Known instrument, or an OCC option symbol on a quoted underlying with a future expiry. */
   private resolveInstrument(symbol: string): Instrument | undefined {
     const known = this.instruments.get(symbol);
-    if (known) return known;
+    if (known) {
+      if (this.live) void this.live.account.watch([symbol]);
+      return known;
+    }
+    if (this.live) return this.resolveAtBroker(symbol);
     const occ = parseOcc(symbol);
     if (!occ || !this.market.hasUnderlying(occ.underlying)) return undefined;
     if (!this.calendar.isTradingDay(occ.expiry) || occ.expiry < this.clock.sessionDate) return undefined;
@@ -402,6 +722,27 @@ export class Engine {
     this.valuationStale = true;
     this.publisher.instrumentAdded(instrument);
     return instrument;
+  }
+
+  /**
+   * With a broker account in use, any ticker or OCC option (with a future expiry) is an instrument;
+   * its quotes are requested from the broker, and until they arrive the gate sees no quote (red).
+   */
+  private resolveAtBroker(symbol: string): Instrument | undefined {
+    if (!/^[A-Z][A-Z0-9.]{0,11}$/.test(symbol) && !parseOcc(symbol)) return undefined;
+    const instrument = instrumentOf(symbol);
+    if (instrument.kind === 'OPTION' && (!this.calendar.isTradingDay(instrument.expiry!) || instrument.expiry! < this.sessionDate)) return undefined;
+    this.addInstrument(instrument);
+    void this.live!.account.watch([symbol]);
+    return instrument;
+  }
+
+  private addInstrument(instrument: Instrument): void {
+    if (this.instruments.has(instrument.symbol)) return;
+    this.repo.upsertInstrument(instrument);
+    this.registerInstrument(instrument);
+    this.valuationStale = true;
+    this.publisher.instrumentAdded(instrument);
   }
 
   private seedDemoPortfolio(): void {
@@ -461,9 +802,9 @@ export class Engine {
       instruments: this.instruments,
       quotes: this.quoteMap(),
       cash: this.ledger.cash,
-      now: this.clock.now(),
+      now: this.now(),
       rate: this.market.rate,
-      dividendYield: (u) => this.market.dividendYield(u),
+      dividendYield: (u) => this.dividendYield(u),
       expiryTs: (i) => this.expiryTs(i),
       shortDatedDays: limits.shortDated.days,
       benchmark: limits.beta.benchmark,
@@ -479,10 +820,31 @@ export class Engine {
     this.risk.monitor(this.valuation);
   }
 
+  /** The clock trading runs on: the simulated session clock, or the wall clock with a broker account in use. */
+  private now(): number {
+    return this.live ? Date.now() : this.clock.now();
+  }
+
+  /** A quote from the broker in use, else from the simulated market — never one standing in for the other. */
+  private quote(symbol: string): Quote | undefined {
+    return this.live ? this.live.account.quote(symbol) : this.market.quote(symbol);
+  }
+
+  private spot(symbol: string): number | undefined {
+    if (!this.live) return this.market.spot(symbol);
+    const q = this.live.account.quote(symbol);
+    if (!q) return undefined;
+    return q.bid > 0 && q.ask > 0 ? (q.bid + q.ask) / 2 : q.last > 0 ? q.last : undefined;
+  }
+
+  private dividendYield(underlying: string): number {
+    return this.live ? 0 : this.market.dividendYield(underlying);
+  }
+
   private quoteMap(): Map<string, Quote> {
     const quotes = new Map<string, Quote>();
     for (const symbol of this.instruments.keys()) {
-      const q = this.market.quote(symbol);
+      const q = this.quote(symbol);
       if (q) quotes.set(symbol, q);
     }
     return quotes;
@@ -504,8 +866,14 @@ export class Engine {
   }
 
   private clockState(): CockpitState['clock'] {
-    const now = this.clock.now();
-    return { ts: now, sessionDate: this.clock.sessionDate, session: this.calendar.session(now).state, timezone: this.calendar.timezone, simulated: true };
+    const now = this.now();
+    return {
+      ts: now,
+      sessionDate: this.live ? this.calendar.session(now).date : this.clock.sessionDate,
+      session: this.calendar.session(now).state,
+      timezone: this.calendar.timezone,
+      simulated: !this.live,
+    };
   }
 
   snapshot(seq = 0): CockpitState {
@@ -513,7 +881,7 @@ export class Engine {
     return {
       seq,
       mode: this.mode,
-      broker: this.paper.state(),
+      broker: this.brokerState(),
       clock: this.clockState(),
       account: this.account(),
       quotes: Object.fromEntries(this.quoteMap()),
@@ -521,7 +889,7 @@ export class Engine {
       positions: this.valuation.positions,
       greeks: this.valuation.greeks,
       tickets: this.repo.recentTickets(STATE_LIMITS.tickets),
-      orders: this.repo.recentOrders(STATE_LIMITS.orders),
+      orders: this.repo.recentOrders(STATE_LIMITS.orders).map((o) => this.decorateOrder(o)),
       fills: this.repo.recentFills(STATE_LIMITS.fills),
       riskEvents: this.repo.recentRiskEvents(STATE_LIMITS.riskEvents),
       equity: this.repo.equityHistory(0, STATE_LIMITS.equity),
@@ -537,26 +905,31 @@ export class Engine {
 
   private venue(): BrokerAdapter | undefined {
     if (this.mode === 'DRY_RUN') return this.paper;
-    return undefined; // REAL needs a live broker adapter; none is connected in this build
+    if (this.mode === 'REAL' && this.live && this.live.account.state().connection === 'connected') return this.live.account.venue;
+    return undefined;
+  }
+
+  private brokerState(): CockpitState['broker'] {
+    return this.live ? this.live.account.state() : this.paper.state();
   }
 
   /** The risk gate's inputs, assembled from the live book; the verdict itself is pure (risk/gate.ts). */
   private gate(intent: OrderIntent): GateVerdict & { price: number | null } {
     const instrument = this.instruments.get(intent.symbol);
-    const quote = this.market.quote(intent.symbol);
+    const quote = this.quote(intent.symbol);
     const price = expectedPrice(intent, quote);
     const multiplier = instrument?.multiplier ?? 1;
     const estimatedCommission =
       instrument && price !== null ? commissionFor(DEFAULT_COMMISSIONS, instrument.kind === 'OPTION', intent.qty, price, multiplier) : 0;
     this.revalue();
-    const now = this.clock.now();
+    const now = this.now();
     const limits = this.risk.limits;
     const quotes = this.quoteMap();
     const unit = instrument
       ? unitCashGreeks(instrument, multiplier, quotes, {
           now,
           rate: this.market.rate,
-          dividendYield: (u) => this.market.dividendYield(u),
+          dividendYield: (u) => this.dividendYield(u),
           expiryTs: (i) => this.expiryTs(i),
           shortDatedDays: limits.shortDated.days,
         })
@@ -567,7 +940,7 @@ export class Engine {
       intent,
       instrument,
       quote,
-      underlyingQuote: instrument ? this.market.quote(instrument.underlying) : undefined,
+      underlyingQuote: instrument ? this.quote(instrument.underlying) : undefined,
       mode: this.mode,
       venueConnected: this.venue() !== undefined,
       session: this.calendar.session(now).state,
@@ -658,9 +1031,9 @@ export class Engine {
       return scenarioGrid({
         positions: this.scenarioPositions(intent),
         quotes: this.quoteMap(),
-        now: this.clock.now(),
+        now: this.now(),
         rate: this.market.rate,
-        dividendYield: (u) => this.market.dividendYield(u),
+        dividendYield: (u) => this.dividendYield(u),
         expiryTs: (i) => this.expiryTs(i),
         nav: this.valuation.nav,
         spotPcts: opts.spotPcts,
@@ -684,9 +1057,9 @@ export class Engine {
     const input = {
       positions: this.scenarioPositions(),
       quotes: this.quoteMap(),
-      now: this.clock.now(),
+      now: this.now(),
       rate: this.market.rate,
-      dividendYield: (u: string) => this.market.dividendYield(u),
+      dividendYield: (u: string) => this.dividendYield(u),
       expiryTs: (i: Instrument) => this.expiryTs(i),
       nav: this.valuation.nav,
     };
@@ -739,11 +1112,17 @@ export class Engine {
     });
   }
 
+  /** Books a fill into the account its order trades: the mirrored broker account for a live venue, else the paper ledger. */
   private bookFill(fill: Fill): void {
-    const instrument = this.instruments.get(fill.symbol)!;
-    const effect = this.ledger.applyFill(fill.symbol, fill.side, fill.qty, fill.price, instrument.multiplier, fill.commission);
-    this.repo.savePosition(this.accountId, { symbol: fill.symbol, ...effect.position }, fill.ts);
-    this.repo.updateAccountCash(this.accountId, this.ledger.cash, this.ledger.realizedPnl);
+    const instrument = this.instruments.get(fill.symbol) ?? instrumentOf(fill.symbol);
+    this.addInstrument(instrument);
+    const venue = this.repo.getOrder(fill.orderId)?.venue;
+    const live = this.live && venue === this.live.account.venueId ? this.live : null;
+    const ledger = live ? live.ledger : this.paperLedger;
+    const accountId = live ? live.account.mirrorAccountId : this.paperAccountId;
+    const effect = ledger.applyFill(fill.symbol, fill.side, fill.qty, fill.price, instrument.multiplier, fill.commission);
+    this.repo.savePosition(accountId, { symbol: fill.symbol, ...effect.position }, fill.ts);
+    this.repo.updateAccountCash(accountId, ledger.cash, ledger.realizedPnl);
     this.valuationStale = true;
   }
 
@@ -799,20 +1178,37 @@ export class Engine {
   setMode(mode: TradingMode, confirm: string | undefined, actor = 'user'): TradingMode {
     if (mode === this.mode) return mode;
     if (mode === 'REAL') {
-      const broker = this.paper.state();
-      if (broker.kind !== 'live' || broker.connection !== 'connected' || !broker.realtimeQuotes) {
+      if (!this.live) {
         throw new CockpitError(
           'REAL_UNAVAILABLE',
-          'REAL trading needs a connected live broker with real-time quotes; only the simulated broker is connected. Stay in DRY_RUN.',
+          'REAL trading needs a connected live broker with real-time quotes; only the simulated broker is connected. Stay in DRY_RUN, or connect a broker and use it for trading on the Brokers page.',
         );
       }
-      if (confirm !== 'REAL') throw new CockpitError('CONFIRMATION_REQUIRED', 'Switching to REAL needs a deliberate confirmation.');
+      const broker = this.live.account.state();
+      if (broker.connection !== 'connected' || !broker.realtimeQuotes) {
+        throw new CockpitError('REAL_UNAVAILABLE', `REAL trading needs ${broker.label} connected with real-time quotes; it is ${broker.connection}.`);
+      }
+      // The confirmation names the account the orders will go to.
+      if (confirm?.trim() !== broker.accountId) {
+        throw new CockpitError(
+          'CONFIRMATION_REQUIRED',
+          `Switching to REAL sends approved orders to ${broker.label}, account ${broker.accountId}: type that account number to confirm.`,
+          { accountId: broker.accountId, label: broker.label },
+        );
+      }
     }
     const from = this.mode;
     this.mode = mode;
     this.repo.setSetting('mode', mode);
-    this.audit(actor, 'mode.set', { from, to: mode });
-    this.riskEvent('info', 'MODE_CHANGED', `Trading mode ${from} → ${mode} (${actor}).`, null);
+    const account = mode === 'REAL' && this.live ? { account: this.live.brokerAccountId, broker: this.live.account.state().label } : {};
+    this.audit(actor, 'mode.set', { from, to: mode, ...account });
+    this.riskEvent(
+      'info',
+      'MODE_CHANGED',
+      `Trading mode ${from} → ${mode} (${actor})${mode === 'REAL' && this.live ? `: orders go to ${this.live.account.state().label}, account ${this.live.brokerAccountId}` : ''}.`,
+      null,
+    );
+    this.selectBook();
     this.publisher.liveChanged();
     return mode;
   }
@@ -822,6 +1218,7 @@ export class Engine {
     const from = this.mode;
     this.mode = 'OFF';
     this.repo.setSetting('mode', 'OFF');
+    this.selectBook();
     this.audit('user', 'killSwitch.activate', { from });
     const result = this.oms.cancelEverything('kill switch');
     this.risk.halt('kill switch activated');
@@ -838,7 +1235,7 @@ export class Engine {
   // ── journals ───────────────────────────────────────────────────────────────
 
   private riskEvent(severity: Severity, code: string, message: string, symbol: string | null, details?: unknown): void {
-    const event = this.repo.insertRiskEvent({ ts: this.clock.now(), severity, code, message, symbol }, details);
+    const event = this.repo.insertRiskEvent({ ts: this.now(), severity, code, message, symbol }, details);
     this.publisher.riskEvent(event);
     this.log.info({ code, severity, symbol }, message);
   }

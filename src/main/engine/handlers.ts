@@ -40,8 +40,11 @@ export function createHandlers(engine: Engine): Handlers {
     'backtest.export': (req) => engine.backtests.exportCsv(req.runId, req.kind),
     'brokers.list': () => engine.brokers.list(),
     'brokers.save': (req) => engine.brokers.save(req),
-    'brokers.remove': (req) => engine.brokers.remove(req.id),
+    'brokers.remove': (req) => engine.removeBroker(req.id),
     'brokers.connect': (req) => engine.brokers.connect(req.id),
     'brokers.disconnect': (req) => engine.brokers.disconnect(req.id),
+    'brokers.use': (req) => engine.useBroker(req.id),
+    'brokers.used': () => engine.usedBroker(),
+    'account.resetPaper': () => engine.resetPaperToBroker(),
   };
 }

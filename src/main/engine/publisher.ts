@@ -51,6 +51,13 @@ export class StatePublisher {
     return () => this.listeners.delete(listener);
   }
 
+  /** The whole state changed (another account is shown): every subscriber gets a fresh snapshot. */
+  resync(): void {
+    this.clear();
+    this.seq += 1;
+    for (const listener of [...this.listeners]) listener({ type: 'snapshot', state: this.source.snapshot(this.seq) });
+  }
+
   get subscriberCount(): number {
     return this.listeners.size;
   }

@@ -7,7 +7,7 @@ import type { BrokerConnection } from '../brokers/venue.js';
 import type { Db } from '../store/database.js';
 import { Repository } from '../store/repository.js';
 import { VenueRepository } from '../store/venue-repository.js';
-import { LiveVenue } from './live-venue.js';
+import { journalHooks, LiveVenue } from './live-venue.js';
 import { OrderManager, type OmsHooks } from './oms.js';
 import type { RateRule } from './rate-limiter.js';
 import { VenueSync } from './venue-sync.js';
@@ -70,28 +70,14 @@ export class LiveDesk {
       accountId: options.brokerAccountId,
       limits: options.limits,
       rateLimitedRetryMs: options.rateLimitedRetryMs,
-      hooks: {
+      hooks: journalHooks({
+        venueId: options.venueId,
+        repo: this.repo,
+        venueRepo: this.venueRepo,
         now,
-        orderIdOfClientId: (clientOrderId) => this.venueRepo.orderIdOfClientId(options.venueId, clientOrderId),
-        orderIdOfBrokerId: (brokerOrderId) => this.venueRepo.orderIdOfBrokerId(options.venueId, brokerOrderId),
-        brokerOrderIdOf: (orderId) => this.venueRepo.brokerOrderIdOf(orderId),
-        recordBrokerOrderId: (orderId, brokerOrderId) => this.venueRepo.recordBrokerOrderId(options.venueId, orderId, brokerOrderId, now()),
-        fillState: (orderId) => {
-          const order = this.repo.getOrder(orderId);
-          return order && { qty: order.qty, filledQty: order.filledQty, avgFillPrice: order.avgFillPrice };
-        },
-        orderTerms: (orderId) => {
-          const order = this.repo.getOrder(orderId);
-          return order && { qty: order.qty, limitPrice: order.limitPrice, stopPrice: order.stopPrice ?? null };
-        },
-        isFillBooked: (id) => this.repo.hasFill(id),
-        note: (orderId, detail) => {
-          const order = this.repo.getOrder(orderId);
-          if (order) this.repo.appendOrderEvent(orderId, now(), order.status, order.status, detail);
-        },
         riskEvent,
         requestReconcile: () => void this.sync.request(),
-      },
+      }),
     });
     this.oms.attach(this.venue);
     this.sync = new VenueSync({

@@ -11,7 +11,8 @@
 import type { BrokerState, Fill } from '../../shared/domain.js';
 import type { BrokerAdapter, BrokerEvent, BrokerOrderRequest, OrderChange } from '../brokers/types.js';
 import { BrokerError, type BrokerConnection, type VenueFill, type VenueOrder, type VenueOrderRequest, type VenueStatus } from '../brokers/venue.js';
-import { journalFillId } from '../store/venue-repository.js';
+import type { Repository } from '../store/repository.js';
+import { journalFillId, type VenueRepository } from '../store/venue-repository.js';
 import { SlidingWindowLimiter, type QueuedCall, type RateRule } from './rate-limiter.js';
 
 export interface LiveVenueHooks {
@@ -32,6 +33,42 @@ export interface LiveVenueHooks {
   riskEvent(severity: 'info' | 'warning' | 'critical', code: string, message: string, symbol: string | null): void;
   /** The venue wants a reconciliation (after a resync, or when an order's fate is unknown). */
   requestReconcile(why: string): void;
+}
+
+/** The hooks of a live venue over the order journal: the same for the engine's broker account and a standalone desk. */
+export function journalHooks(options: {
+  venueId: string;
+  repo: Repository;
+  venueRepo: VenueRepository;
+  now(): number;
+  riskEvent: LiveVenueHooks['riskEvent'];
+  requestReconcile(): void;
+  noted?(orderId: string): void;
+}): LiveVenueHooks {
+  const { venueId, repo, venueRepo, now } = options;
+  return {
+    now,
+    orderIdOfClientId: (clientOrderId) => venueRepo.orderIdOfClientId(venueId, clientOrderId),
+    orderIdOfBrokerId: (brokerOrderId) => venueRepo.orderIdOfBrokerId(venueId, brokerOrderId),
+    brokerOrderIdOf: (orderId) => venueRepo.brokerOrderIdOf(orderId),
+    recordBrokerOrderId: (orderId, brokerOrderId) => venueRepo.recordBrokerOrderId(venueId, orderId, brokerOrderId, now()),
+    fillState: (orderId) => {
+      const order = repo.getOrder(orderId);
+      return order && { qty: order.qty, filledQty: order.filledQty, avgFillPrice: order.avgFillPrice };
+    },
+    orderTerms: (orderId) => {
+      const order = repo.getOrder(orderId);
+      return order && { qty: order.qty, limitPrice: order.limitPrice, stopPrice: order.stopPrice ?? null };
+    },
+    isFillBooked: (id) => repo.hasFill(id),
+    note: (orderId, detail) => {
+      const order = repo.getOrder(orderId);
+      if (order) repo.appendOrderEvent(orderId, now(), order.status, order.status, detail);
+      options.noted?.(orderId);
+    },
+    riskEvent: options.riskEvent,
+    requestReconcile: () => options.requestReconcile(),
+  };
 }
 
 export interface LiveVenueOptions {
@@ -238,7 +275,10 @@ export class LiveVenue implements BrokerAdapter {
   private ensureDrain(): void {
     if (this.drainTimer || this.closed) return;
     this.drainTimer = setInterval(() => {
-      for (const call of this.limiter.drain(this.options.hooks.now())) this.send(call.payload);
+      for (const call of this.limiter.drain(this.options.hooks.now())) {
+        this.options.hooks.note(call.payload.orderId, 'sent: the rate limit allows it now');
+        this.send(call.payload);
+      }
       if (this.limiter.queued().length === 0 && this.drainTimer) {
         clearInterval(this.drainTimer);
         this.drainTimer = null;

@@ -22,6 +22,8 @@ export interface OmsHooks {
   venue(): BrokerAdapter | undefined;
   /** The venue an existing order was sent to, whatever the mode is now. */
   venueById(id: string): BrokerAdapter | undefined;
+  /** A live broker's venue id (its orders must not be closed locally while it is unreachable). */
+  isRemoteVenue?(id: string): boolean;
   /**
    * The risk gate's verdict on an intent, on fresh quotes. `phase` says why it runs (the engine
    * journals every verdict as a risk event); `price` is the price the order is expected to trade at.
@@ -70,7 +72,8 @@ export class OrderManager {
 
   constructor(
     private readonly repo: Repository,
-    private readonly accountId: string,
+    /** The journal account new orders are booked under (a function: the engine's active account can change). */
+    private readonly accountId: string | (() => string),
     private readonly hooks: OmsHooks,
   ) {}
 
@@ -156,7 +159,7 @@ export class OrderManager {
     const approved: Ticket = { ...ticket, checks, verdict, whatIf, status: 'approved', orderId: order.id };
     // Journal first: approval and submission are durable before the order leaves.
     this.repo.transaction(() => {
-      this.repo.insertOrder(order, this.accountId);
+      this.repo.insertOrder(order, typeof this.accountId === 'string' ? this.accountId : this.accountId());
       this.repo.appendOrderEvent(order.id, ticket.createdAt, null, 'pending_approval', `ticket ${ticket.id} (${ticket.source})`);
       this.repo.appendOrderEvent(order.id, now, 'pending_approval', 'approved', `approved by user; verdict ${verdict}`);
       this.repo.appendOrderEvent(order.id, now, 'approved', 'submitted', `to ${venue.id} as ${order.clientOrderId}`);
@@ -196,6 +199,13 @@ export class OrderManager {
     }
     // Cancel where the order went — even after a mode switch (the kill switch goes OFF first).
     const venue = this.hooks.venueById(order.venue);
+    if (!venue && this.hooks.isRemoteVenue?.(order.venue)) {
+      // A live broker's order stays working there while we are not connected: closing it here would lie.
+      throw new CockpitError(
+        'VENUE_UNAVAILABLE',
+        `Order ${order.id} is working at ${order.venue}, which is not connected; it cannot be cancelled until the broker connection is back.`,
+      );
+    }
     // Journal the request before asking the venue.
     this.repo.appendOrderEvent(order.id, this.hooks.now(), order.status, order.status, `${ORDER_EVENT_NOTE.cancelRequested}: ${why}`);
     const cancelled = venue ? venue.cancelOrder(order.id) : false;
@@ -281,8 +291,13 @@ export class OrderManager {
   cancelEverything(why: string): { cancelledOrders: number; cancelledTickets: number } {
     let cancelledOrders = 0;
     for (const order of this.repo.workingOrders()) {
-      this.cancelOrder(order.id, why);
-      cancelledOrders++;
+      try {
+        this.cancelOrder(order.id, why);
+        cancelledOrders++;
+      } catch (error) {
+        // One order that cannot be reached never stops the rest from being cancelled.
+        this.hooks.riskEvent('critical', 'CANCEL_FAILED', `${why}: could not cancel ${order.id} (${order.side} ${order.qty} ${order.symbol}): ${(error as Error).message}`, order.symbol);
+      }
     }
     let cancelledTickets = 0;
     for (const ticket of this.repo.pendingTickets()) {
@@ -309,9 +324,11 @@ export class OrderManager {
    * After a restart the paper venue holds nothing in flight: orders the journal still shows as
    * working are closed as expired, journaled, and reported.
    */
-  recoverAfterRestart(): number {
+  recoverAfterRestart(paperVenueId: string): number {
     let n = 0;
     for (const order of this.repo.workingOrders()) {
+      // A live broker's orders are reconciled with that broker once it is connected again.
+      if (order.venue !== paperVenueId) continue;
       this.transition(order, 'expired', 'engine restarted while the order was working on the paper ledger');
       this.hooks.riskEvent('warning', 'ORDER_EXPIRED_ON_RESTART', `Order ${order.id} (${order.side} ${order.qty} ${order.symbol}) was working when the engine stopped; it was closed as expired.`, order.symbol);
       n++;

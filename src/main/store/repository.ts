@@ -78,6 +78,7 @@ export class Repository {
   constructor(readonly db: Db) {
     this.stmts = {
       getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      deleteSetting: db.prepare('DELETE FROM settings WHERE key = ?'),
       setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       getAccount: db.prepare<[string], AccountRow>(
         `SELECT id, currency, cash, realized_pnl AS realizedPnl, session_date AS sessionDate,
@@ -177,6 +178,10 @@ export class Repository {
 
   setSetting(key: string, value: string): void {
     this.stmts.setSetting.run(key, value);
+  }
+
+  deleteSetting(key: string): void {
+    this.stmts.deleteSetting.run(key);
   }
 
   getAccount(id: string): AccountRow | undefined {

@@ -24,7 +24,7 @@ import {
   StrategyInfo,
   SweepRequest,
 } from '../backtest.js';
-import { BrokerConnectionView, BrokerSaveRequest } from '../brokers.js';
+import { BrokerConnectionView, BrokerSaveRequest, UsedBroker } from '../brokers.js';
 
 const Empty = z.object({}).strict();
 
@@ -202,6 +202,24 @@ export const commands = {
   'brokers.disconnect': {
     request: z.object({ id: z.string().max(64) }).strict(),
     response: BrokerConnectionView,
+  },
+  /**
+   * Uses a connected connection's account for trading (id null: back to the simulated market and
+   * the demo account): its positions, cash and quotes replace the simulated ones, REAL orders go to
+   * it and DRY_RUN trades a paper copy of it. Remembered across restarts.
+   */
+  'brokers.use': {
+    request: z.object({ id: z.string().max(64).nullable() }).strict(),
+    response: UsedBroker.nullable(),
+  },
+  'brokers.used': {
+    request: Empty,
+    response: UsedBroker.nullable(),
+  },
+  /** DRY_RUN's paper copy of the broker account starts again from its positions and cash. */
+  'account.resetPaper': {
+    request: Empty,
+    response: z.object({ accountId: z.string(), positions: z.number().int() }),
   },
 } as const;
 

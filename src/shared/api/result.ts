@@ -37,6 +37,11 @@ export const ErrorCode = z.enum([
   'BROKER_SETUP_INCOMPLETE',
   'BROKER_CONNECT_FAILED',
   'SECRETS_UNAVAILABLE',
+  'BROKER_NOT_CONNECTED',
+  'ACCOUNT_NOT_FOUND',
+  'ACCOUNT_REQUIRED',
+  'BROKER_ACCOUNT_UNAVAILABLE',
+  'NO_BROKER_ACCOUNT',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -50,6 +50,12 @@ export class PaperBroker implements BrokerAdapter {
     return this.options.ledger;
   }
 
+  /** Fills book into another ledger from now on (the engine changed the paper account; its working orders were cancelled first). */
+  useLedger(ledger: Ledger): void {
+    if (this.working.size > 0) throw new Error('the paper broker still holds working orders; cancel them before changing its ledger');
+    this.options.ledger = ledger;
+  }
+
   state(): BrokerState {
     return { id: this.id, name: 'Simulated broker (paper)', kind: 'simulated', connection: 'connected', realtimeQuotes: false };
   }

@@ -75,6 +75,10 @@ export interface EngineOptions {
   keyProtector?: KeyProtector;
   /** Broker adapter timeouts and backoff (tests shorten them). */
   brokerTuning?: ConnectionTuning;
+  /** How often a used broker account's funds and positions are re-read (default 15 s). */
+  liveRefreshMs?: number;
+  /** The clock while a broker account is used (default the system clock; tests pin a trading day). */
+  wallClock?: () => number;
 }
 
 /** Daily closes kept for VaR and betas. */
@@ -405,8 +409,9 @@ export class Engine {
       venueRepo: this.venueRepo,
       oms: this.oms,
       log: this.log,
-      now: () => Date.now(),
+      now: () => this.wallNow(),
       rate: this.market.rate,
+      refreshEveryMs: this.options.liveRefreshMs,
       expiryTs: (i) => this.expiryTs(i),
       instrument: (symbol) => this.instruments.get(symbol),
       riskEvent: (severity, code, message, symbol) => this.riskEvent(severity, code, message, symbol),
@@ -433,6 +438,11 @@ export class Engine {
       account.close();
       this.live = null;
       throw new CockpitError('BROKER_ACCOUNT_UNAVAILABLE', `${config.label}: could not read account ${brokerAccountId} (${(error as Error).message}).`);
+    }
+    if (this.closed) {
+      account.close();
+      this.live = null;
+      return;
     }
     // DRY_RUN trades a paper copy of this account: seeded from its positions and cash the first time.
     const paperId = account.paperAccountId;
@@ -477,7 +487,7 @@ export class Engine {
     const live = this.live!;
     const snapshot = live.account.account()!;
     const id = live.account.paperAccountId;
-    const now = Date.now();
+    const now = this.wallNow();
     this.repo.transaction(() => {
       if (this.repo.getAccount(id)) {
         this.repo.updateAccountCash(id, snapshot.funds.cash, 0);
@@ -512,7 +522,7 @@ export class Engine {
     const snapshot = live.account.account();
     if (!snapshot) return;
     const id = live.account.mirrorAccountId;
-    const now = Date.now();
+    const now = this.wallNow();
     const working = new Set(this.repo.workingOrders().filter((o) => o.venue === live.account.venueId).map((o) => o.symbol));
     const before = new Map([...live.ledger.positions].map(([symbol, p]) => [symbol, p.qty] as const));
     const after = new Map(snapshot.positions.map((p) => [p.symbol, p] as const));
@@ -822,7 +832,11 @@ export class Engine {
 
   /** The clock trading runs on: the simulated session clock, or the wall clock with a broker account in use. */
   private now(): number {
-    return this.live ? Date.now() : this.clock.now();
+    return this.live ? this.wallNow() : this.clock.now();
+  }
+
+  private wallNow(): number {
+    return this.options.wallClock?.() ?? Date.now();
   }
 
   /** A quote from the broker in use, else from the simulated market — never one standing in for the other. */
@@ -1235,6 +1249,10 @@ export class Engine {
   // ── journals ───────────────────────────────────────────────────────────────
 
   private riskEvent(severity: Severity, code: string, message: string, symbol: string | null, details?: unknown): void {
+    if (this.closed) {
+      this.log.warn({ code, severity, symbol }, `after shutdown: ${message}`);
+      return;
+    }
     const event = this.repo.insertRiskEvent({ ts: this.now(), severity, code, message, symbol }, details);
     this.publisher.riskEvent(event);
     this.log.info({ code, severity, symbol }, message);
@@ -1268,6 +1286,10 @@ export class Engine {
     this.publisher.flush();
     this.publisher.stop();
     this.paper.dispose();
+    // The broker account stops listening before its connection and the database close.
+    this.live?.account.close();
+    this.live = null;
+    await this.attaching?.catch(() => undefined);
     await this.backtests.close();
     await this.brokers.close();
     try {

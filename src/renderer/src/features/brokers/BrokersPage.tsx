@@ -20,6 +20,12 @@ function fetchBrokers() {
   return client.call('brokers.list', {}, { timeoutMs: 10_000 });
 }
 
+function fetchUsed() {
+  const client = engineClient();
+  if (!client) return Promise.resolve(fail('DISCONNECTED', 'Not connected to the engine.'));
+  return client.call('brokers.used', {}, { timeoutMs: 10_000 });
+}
+
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -29,7 +35,24 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-function ConnectionRow({ view, now, busy, onAction, onEdit }: { view: BrokerConnectionView; now: number; busy: boolean; onAction(kind: 'connect' | 'disconnect' | 'remove', id: string): void; onEdit(view: BrokerConnectionView): void }) {
+type RowAction = 'connect' | 'disconnect' | 'remove' | 'use' | 'unuse';
+
+function ConnectionRow({
+  view,
+  now,
+  busy,
+  used,
+  onAction,
+  onEdit,
+}: {
+  view: BrokerConnectionView;
+  now: number;
+  busy: boolean;
+  /** This connection's account is the one used for trading (attached or waiting for the connection). */
+  used: { attached: boolean; accountId: string | null } | null;
+  onAction(kind: RowAction, id: string): void;
+  onEdit(view: BrokerConnectionView): void;
+}) {
   const [confirming, setConfirming] = useState(false);
   const { state, lastHeartbeatTs, error } = view.status;
   const live = state !== 'disconnected';
@@ -49,6 +72,11 @@ function ConnectionRow({ view, now, busy, onAction, onEdit }: { view: BrokerConn
       <td>
         <span className={`tag env-${view.env}`}>{view.env}</span>
         {view.accountId ? <div className="muted mono">{view.accountId}</div> : null}
+        {used ? (
+          <div className="tag tag-used" data-testid="broker-used" data-attached={used.attached}>
+            {used.attached ? `trading ${used.accountId ?? ''}` : 'used for trading (waiting for the connection)'}
+          </div>
+        ) : null}
       </td>
       <td data-testid="broker-heartbeat" data-ts={lastHeartbeatTs ?? ''} title={lastHeartbeatTs ? new Date(lastHeartbeatTs).toISOString() : 'no heartbeat yet'}>
         {live ? heartbeatAge(lastHeartbeatTs, now) : '—'}
@@ -71,6 +99,22 @@ function ConnectionRow({ view, now, busy, onAction, onEdit }: { view: BrokerConn
             Connect
           </button>
         )}
+        {used ? (
+          <button type="button" className="small" data-testid="broker-unuse" disabled={busy} onClick={() => onAction('unuse', view.id)} title="Back to the simulated market and the demo account">
+            Stop using
+          </button>
+        ) : state === 'connected' ? (
+          <button
+            type="button"
+            className="small primary"
+            data-testid="broker-use"
+            disabled={busy}
+            onClick={() => onAction('use', view.id)}
+            title="Show this account's positions, cash and quotes; REAL orders go to it; DRY_RUN trades a paper copy of it"
+          >
+            Use for trading
+          </button>
+        ) : null}
         <button type="button" className="small" data-testid="broker-edit" disabled={busy} onClick={() => onEdit(view)}>
           Edit
         </button>
@@ -198,20 +242,33 @@ function ConnectionForm({ initial, stored, onDone }: { initial: BrokerForm; stor
 
 export function BrokersPage({ stale }: { stale: boolean }) {
   const brokers = usePolledQuery(fetchBrokers, 1_000, 'brokers');
+  const usedQuery = usePolledQuery(fetchUsed, 1_000, 'brokers-used');
   const now = useNow(1_000);
   const [editing, setEditing] = useState<{ form: BrokerForm; stored: Set<string>; key: number } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const { refresh } = brokers;
+  const refreshUsed = usedQuery.refresh;
+  const used = usedQuery.data ?? null;
 
   const act = useCallback(
-    async (kind: 'connect' | 'disconnect' | 'remove', id: string) => {
+    async (kind: RowAction, id: string) => {
       setBusy(id);
-      const result = await callEngine(`brokers.${kind}`, { id }, 30_000);
+      if (kind === 'use') {
+        const result = await callEngine('brokers.use', { id }, 30_000);
+        if (result) toast('info', `Trading account ${result.accountId} on ${result.label}: positions, cash and quotes come from the broker.`);
+      } else if (kind === 'unuse') {
+        const result = await engineClient()?.call('brokers.use', { id: null }, { timeoutMs: 30_000 });
+        if (result?.ok) toast('info', 'Back to the simulated market and the demo account.');
+        else toast('error', result ? result.error.message : 'Not connected to the engine.');
+      } else {
+        const result = await callEngine(`brokers.${kind}`, { id }, 30_000);
+        if (result && kind === 'remove') toast('info', 'Connection removed.');
+      }
       setBusy(null);
-      if (result && kind === 'remove') toast('info', 'Connection removed.');
       refresh();
+      refreshUsed();
     },
-    [refresh],
+    [refresh, refreshUsed],
   );
 
   const list = brokers.data ?? [];
@@ -240,6 +297,7 @@ export function BrokersPage({ stale }: { stale: boolean }) {
                   view={view}
                   now={now}
                   busy={busy === view.id}
+                  used={used && used.connectionId === view.id ? used : null}
                   onAction={(kind, id) => void act(kind, id)}
                   onEdit={(v) => setEditing({ form: formFromView(v), stored: new Set(v.secrets.filter((s) => s.stored).map((s) => s.name)), key: Date.now() })}
                 />

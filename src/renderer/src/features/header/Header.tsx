@@ -60,6 +60,12 @@ function BrokerStatus() {
       <span className="stat-value">
         <span className={`dot dot-${broker.connection}`} aria-hidden="true" />
         <span className="broker-name">{broker.name}</span>
+        {broker.accountId ? (
+          <span className="mono" data-testid="broker-account">
+            {' '}
+            · {broker.accountId}
+          </span>
+        ) : null}
         <span>· {broker.connection}</span>{' '}
         {broker.kind === 'simulated' ? <span className="tag tag-sim">simulated</span> : <span className="tag tag-live">live</span>}
         {broker.kind === 'live' && !broker.realtimeQuotes ? (

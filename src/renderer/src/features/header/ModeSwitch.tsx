@@ -17,6 +17,8 @@ const MODE_HELP: Record<TradingMode, string> = {
 
 export function ModeSwitch() {
   const mode = useCockpit((s) => s.cockpit?.mode);
+  const broker = useCockpit((s) => s.cockpit?.broker);
+  const account = broker?.kind === 'live' && broker.accountId ? { accountId: broker.accountId, label: broker.label ?? broker.name } : null;
   const ready = useCockpit(isReady);
   const [busy, setBusy] = useState(false);
   const [confirmOpen, setConfirmOpen] = useState(false);
@@ -61,6 +63,7 @@ export function ModeSwitch() {
       </div>
       <RealModeDialog
         open={confirmOpen}
+        account={account}
         onClose={() => setConfirmOpen(false)}
         onConfirm={async (typed) => {
           setBusy(true);

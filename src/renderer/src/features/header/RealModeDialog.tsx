@@ -1,15 +1,19 @@
-// Typed confirmation for REAL mode: the trader writes REAL, then confirms.
+// Typed confirmation for REAL mode: the trader types the broker account number the orders will go
+// to (or REAL when no broker account is in use — the engine then refuses, and says why).
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 
 export interface RealModeDialogProps {
   open: boolean;
+  /** The broker account in use, if any: its number is what the trader types. */
+  account?: { accountId: string; label: string } | null;
   onClose(): void;
   onConfirm(typed: string): Promise<void>;
 }
 
 export const REAL_CONFIRMATION_WORD = 'REAL';
 
-export function RealModeDialog({ open, onClose, onConfirm }: RealModeDialogProps) {
+export function RealModeDialog({ open, account, onClose, onConfirm }: RealModeDialogProps) {
+  const word = account?.accountId ?? REAL_CONFIRMATION_WORD;
   const ref = useRef<HTMLDialogElement>(null);
   const [typed, setTyped] = useState('');
   const [sending, setSending] = useState(false);
@@ -27,7 +31,7 @@ export function RealModeDialog({ open, onClose, onConfirm }: RealModeDialogProps
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (typed !== REAL_CONFIRMATION_WORD || sending) return;
+    if (typed.trim() !== word || sending) return;
     setSending(true);
     try {
       await onConfirm(typed);
@@ -50,9 +54,14 @@ export function RealModeDialog({ open, onClose, onConfirm }: RealModeDialogProps
           In REAL mode, approved tickets are sent to the connected broker as live orders. The engine only allows it with a
           connected live broker and real-time data.
         </p>
+        {account ? (
+          <p data-testid="confirm-real-account">
+            Orders will go to <strong>{account.label}</strong>, account <strong className="mono">{account.accountId}</strong>.
+          </p>
+        ) : null}
         <label className="field">
           <span>
-            Type <strong>{REAL_CONFIRMATION_WORD}</strong> to confirm
+            Type <strong className="mono">{word}</strong> to confirm
           </span>
           <input
             data-testid="confirm-real-input"
@@ -71,7 +80,7 @@ export function RealModeDialog({ open, onClose, onConfirm }: RealModeDialogProps
             type="submit"
             className="danger"
             data-testid="confirm-real-ok"
-            disabled={typed !== REAL_CONFIRMATION_WORD || sending}
+            disabled={typed.trim() !== word || sending}
           >
             {sending ? 'Switching…' : 'Switch to REAL'}
           </button>

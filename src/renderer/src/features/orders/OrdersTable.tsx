@@ -195,6 +195,15 @@ function OrderRows({
               </td>
               <td>
                 <span className={`status status-${o.status}`}>{o.status.replace(/_/g, ' ')}</span>
+                {o.queuedUntil !== undefined ? (
+                  <span
+                    className="tag tag-warn"
+                    data-testid="order-queued"
+                    title={`Waiting for the broker's order-rate limit; it goes out at about ${new Date(o.queuedUntil).toLocaleTimeString()}`}
+                  >
+                    queued (rate limit)
+                  </span>
+                ) : null}
               </td>
               <td className="num" data-col="filledQty" data-value={o.filledQty}>
                 {formatQty(o.filledQty)}

@@ -16,6 +16,11 @@ export interface EngineHostOptions {
   /** Built utility entry, out/main/engine.js. */
   modulePath: string;
   dataDir: string;
+  /**
+   * The secrets vault's data key, unwrapped here with safeStorage (the utility process has none):
+   * sent to each engine process as its first message, never through env or argv.
+   */
+  vaultKey?: () => { kind: string; key: Buffer } | null;
   /** The engine cannot run (fatal start report, or crashed too often); the app should tell the trader and quit. */
   onFailure(failure: EngineFailure): void;
 }
@@ -34,12 +39,14 @@ export class EngineHost {
 
   start(): void {
     if (this.child || this.stopping) return;
+    const vaultKey = this.options.vaultKey?.() ?? null;
     const child = utilityProcess.fork(this.options.modulePath, [], {
       serviceName: 'Deltadeck Engine',
-      env: { ...process.env, DELTADECK_DATA_DIR: this.options.dataDir },
+      env: { ...process.env, DELTADECK_DATA_DIR: this.options.dataDir, ...(vaultKey ? { DELTADECK_VAULT_KEY: 'message' } : {}) },
       stdio: 'inherit',
     });
     this.child = child;
+    if (vaultKey) this.post(child, { type: 'vaultKey', kind: vaultKey.kind, key: vaultKey.key.toString('base64') });
     this.ready = false;
     child.on('message', (data: unknown) => this.handleMessage(child, data));
     child.on('exit', (code) => this.handleExit(child, code));

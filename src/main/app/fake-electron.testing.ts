@@ -2,6 +2,7 @@
 // The "utility process" runs the real engine entry in-process over worker_threads MessagePorts,
 // so the shell's wiring (spawn, ready, port hand-off, sender checks, fatal, restart, quit) is
 // exercised end to end without an Electron binary.
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { MessagePortLike } from '../engine/transports/message-port.js';
@@ -56,7 +57,11 @@ export class FakeUtilityProcess extends EventEmitter {
       on: (_event, listener) => void this.shellListeners.push(listener),
       postMessage: (message) => setImmediate(() => this.emit('message', message)),
     };
-    void runEngineUtility(parentPort, { dataDir: options.env?.DELTADECK_DATA_DIR, exit: (code) => this.terminate(code) });
+    void runEngineUtility(parentPort, {
+      dataDir: options.env?.DELTADECK_DATA_DIR,
+      awaitVaultKey: options.env?.DELTADECK_VAULT_KEY === 'message',
+      exit: (code) => this.terminate(code),
+    });
   }
 
   postMessage(message: unknown, transfer: MessagePortLike[] = []): void {
@@ -83,6 +88,7 @@ export class FakeUtilityProcess extends EventEmitter {
 export function createFakeElectron() {
   const openPorts: MessagePort[] = [];
   const forks: FakeUtilityProcess[] = [];
+  const keychainSecret = randomBytes(16);
   const windows: FakeBrowserWindow[] = [];
   const errorBoxes: Array<{ title: string; content: string }> = [];
   const openedExternally: string[] = [];
@@ -184,6 +190,13 @@ export function createFakeElectron() {
         setPermissionCheckHandler: () => {},
         setDevicePermissionHandler: () => {},
       },
+    },
+    /** An OS keychain stand-in: reversible, keyed by a per-fake secret, never the identity. */
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (text: string) => Buffer.from(Buffer.from(text, 'utf8').map((b, i) => b ^ keychainSecret[i % keychainSecret.length]!)),
+      decryptString: (data: Buffer) => Buffer.from(data.map((b, i) => b ^ keychainSecret[i % keychainSecret.length]!)).toString('utf8'),
     },
     utilityProcess: {
       fork(modulePath: string, _args: string[], options: FakeUtilityProcess['options']) {

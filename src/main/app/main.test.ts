@@ -1,18 +1,19 @@
 // Runs the real main.ts against a fake Electron (see fake-electron.testing.ts) with the real
 // engine behind it: the shell's wiring is checked here because no Electron binary runs on CI.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CockpitClient } from '../../shared/api/client.js';
 import { messagePortChannel } from '../engine/transports/message-port.js';
+import { FakeOpenD, md5 } from '../brokers/futu/fake/server.js';
 import { createFakeElectron, fakeEvent, type FakeElectron } from './fake-electron.testing.js';
 import { ENGINE_PORT_CHANNEL, REQUEST_ENGINE_PORT_CHANNEL } from './ipc-channels.js';
 
 const electron = vi.hoisted(() => ({ current: null as null | { electronModule: Record<string, unknown> } }));
 // The factory runs once per file; its exports read through to the current test's fake.
 vi.mock('electron', () => {
-  const names = ['app', 'BrowserWindow', 'MessageChannelMain', 'ipcMain', 'dialog', 'shell', 'Menu', 'session', 'utilityProcess'];
+  const names = ['app', 'BrowserWindow', 'MessageChannelMain', 'ipcMain', 'dialog', 'shell', 'Menu', 'session', 'utilityProcess', 'safeStorage'];
   return Object.defineProperties(
     {},
     Object.fromEntries(names.map((name) => [name, { enumerable: true, get: () => electron.current!.electronModule[name] }])),
@@ -90,6 +91,34 @@ describe('Electron shell wiring (fake Electron, real engine)', () => {
     // A reload asks again and gets a fresh, working port.
     const again = await connectRenderer(f);
     expect((await again.call('ping', {})).ok).toBe(true);
+  });
+
+  it('unwraps the secrets key with the OS keychain and hands it to the engine in memory: secrets sealed in one engine process open in the next', async () => {
+    const password = 'keychain-pw-2291';
+    const openD = new FakeOpenD({ tradePasswordMd5: md5(password), recordRequests: false });
+    const { port } = await openD.start();
+    try {
+      const f = await launch();
+      await vi.waitFor(() => expect(f.windows).toHaveLength(1));
+      const env = f.forks[0]!.options.env!;
+      expect(env.DELTADECK_VAULT_KEY).toBe('message'); // the key itself is never in env or argv
+      const client = await connectRenderer(f);
+      const saved = await client.invoke('brokers.save', { venue: 'futu', label: 'Futu', host: '127.0.0.1', port, env: 'REAL', secrets: { tradePassword: password } });
+      // The key file is wrapped by the keychain, not stored as is.
+      const keyFile = JSON.parse(readFileSync(join(dataDir, 'secrets.key'), 'utf8')) as { protector: string; key: string };
+      expect(keyFile.protector).toBe('electron-safe-storage');
+      for (const value of Object.values(env)) expect(value ?? '').not.toContain(keyFile.key);
+
+      // The engine process dies; the next one gets the key again and decrypts the stored password (OpenD unlocks with it).
+      f.forks[0]!.crash();
+      await vi.waitFor(() => expect(f.forks).toHaveLength(2), { timeout: 5_000 });
+      const again = await connectRenderer(f);
+      const connected = await again.invoke('brokers.connect', { id: saved.id }, { timeoutMs: 15_000 });
+      expect(connected.status).toMatchObject({ state: 'connected', error: null });
+      await again.invoke('brokers.disconnect', { id: saved.id });
+    } finally {
+      await openD.stop();
+    }
   });
 
   it('ignores port requests from subframes, other pages and other senders', async () => {

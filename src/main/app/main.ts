@@ -4,7 +4,9 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { SecretsVault } from '../secrets/vault.js';
 import { EngineHost, type EngineFailure } from './engine-host.js';
+import { desktopKeyProtector } from './key-protector.js';
 import { REQUEST_ENGINE_PORT_CHANNEL } from './ipc-channels.js';
 import { installAppMenu } from './menu.js';
 import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy, type AppPage } from './policy.js';
@@ -52,11 +54,28 @@ function failAndQuit(failure: EngineFailure): void {
   app.quit();
 }
 
+/**
+ * Unwraps the secrets vault's data key with the OS keychain (safeStorage), creating it on first
+ * use, for the engine process, which has no safeStorage. Without OS encryption the engine uses the
+ * plain key file itself (and the shell has already warned).
+ */
+function unlockVaultKey(dataDir: string): { kind: string; key: Buffer } | null {
+  const protector = desktopKeyProtector();
+  if (protector.kind === 'plain') return null;
+  try {
+    return { kind: protector.kind, key: new SecretsVault(dataDir, protector).unlockKey() };
+  } catch (error) {
+    console.error(`[shell] the secrets key could not be unlocked: ${(error as Error).message}`);
+    return null;
+  }
+}
+
 function start(): void {
   hardenSession(session.defaultSession, devServerUrl ? devContentSecurityPolicy(devServerUrl) : CONTENT_SECURITY_POLICY);
   installAppMenu({ isMac: process.platform === 'darwin', withDevTools: !app.isPackaged });
 
-  engine = new EngineHost({ modulePath: ENGINE_ENTRY, dataDir: app.getPath('userData'), onFailure: failAndQuit });
+  const dataDir = app.getPath('userData');
+  engine = new EngineHost({ modulePath: ENGINE_ENTRY, dataDir, onFailure: failAndQuit, vaultKey: () => unlockVaultKey(dataDir) });
   engine.start();
 
   ipcMain.on(REQUEST_ENGINE_PORT_CHANNEL, (event) => {

@@ -131,6 +131,30 @@ describe('runEngineUtility', () => {
     expect(shell3.received[0]).toMatchObject({ type: 'fatal', code: 'ENGINE_MISCONFIGURED' });
   });
 
+  it('waits for the shell’s vault key when told to, opens the engine with it, and fails readably when it never comes', async () => {
+    const shell = fakeShell();
+    const { modules } = fakeModules();
+    const opened: unknown[] = [];
+    const open = modules.openEngine;
+    modules.openEngine = (options) => {
+      opened.push(options);
+      return open(options);
+    };
+    const key = Buffer.alloc(32, 7);
+    const running = runEngineUtility(shell.parentPort, { dataDir: '/tmp/x', exit: vi.fn(), load: async () => modules, awaitVaultKey: true });
+    shell.send({ type: 'vaultKey', kind: 'short', key: Buffer.alloc(8).toString('base64') }); // malformed: ignored
+    shell.send({ type: 'vaultKey', kind: 'electron-safe-storage', key: key.toString('base64') });
+    await running;
+    expect(shell.received).toEqual([{ type: 'ready' }]);
+    const protector = (opened[0] as { keyProtector: { kind: string; unprotect(b: Buffer): Buffer } }).keyProtector;
+    expect(protector.kind).toBe('electron-safe-storage');
+    expect(protector.unprotect(Buffer.from('wrapped'))).toEqual(key);
+
+    const silent = fakeShell();
+    await runEngineUtility(silent.parentPort, { dataDir: '/tmp/x', exit: vi.fn(), load: async () => fakeModules().modules, awaitVaultKey: true, vaultKeyTimeoutMs: 50 });
+    expect(silent.received[0]).toMatchObject({ type: 'fatal', code: 'VAULT_KEY_MISSING' });
+  });
+
   it('on shutdown closes every session and the engine, then exits 0', async () => {
     const shell = fakeShell();
     const { modules, engine, sessions } = fakeModules();

@@ -5,9 +5,14 @@ import { pathToFileURL } from 'node:url';
 import type { Channel } from '../../shared/api/protocol.js';
 import type { Engine } from './engine.js';
 import { messagePortChannel, type MessagePortLike } from './transports/message-port.js';
+import { unwrappedKey, type KeyProtector } from '../secrets/vault.js';
 
 /** Messages the shell sends; a 'port' message carries one MessagePort in `ports`. */
-export type ShellToEngineMessage = { type: 'port' } | { type: 'shutdown' };
+export type ShellToEngineMessage =
+  | { type: 'port' }
+  | { type: 'shutdown' }
+  /** The secrets vault's data key, unwrapped by the shell with safeStorage (sent first, in memory only). */
+  | { type: 'vaultKey'; kind: string; key: string };
 
 /** Messages the engine sends to the shell. A fatal start failure is never retried. */
 export type EngineToShellMessage = { type: 'ready' } | { type: 'fatal'; code: string; message: string };
@@ -19,7 +24,7 @@ export interface ParentPortLike {
 }
 
 export interface EngineModules {
-  openEngine(options: { dataDir: string; seed?: number }): Promise<Engine>;
+  openEngine(options: { dataDir: string; seed?: number; keyProtector?: KeyProtector }): Promise<Engine>;
   serveChannel(engine: Engine, channel: Channel): { close(): void };
 }
 
@@ -30,6 +35,10 @@ export interface EngineUtilityOptions {
   exit(code: number): void;
   /** Loads the engine code; replaceable in tests. */
   load?: () => Promise<EngineModules>;
+  /** The shell sends the vault key (DELTADECK_VAULT_KEY=message): the engine waits for it before opening. */
+  awaitVaultKey?: boolean;
+  /** How long to wait for the key (default 10 s). */
+  vaultKeyTimeoutMs?: number;
 }
 
 /** Lets the fatal report reach the shell before the process goes away. */
@@ -63,6 +72,8 @@ export async function runEngineUtility(parentPort: ParentPortLike, options: Engi
   let modules: EngineModules | null = null;
   let engine: Engine | null = null;
   let shuttingDown = false;
+  let vaultKey: ((protector: KeyProtector) => void) | null = null;
+  const keyArrived = new Promise<KeyProtector>((resolve) => (vaultKey = resolve));
 
   const serve = (port: MessagePortLike): void => {
     if (!engine || !modules) {
@@ -119,6 +130,10 @@ export async function runEngineUtility(parentPort: ParentPortLike, options: Engi
       else serve(port);
     } else if (type === 'shutdown') {
       void shutdown();
+    } else if (type === 'vaultKey') {
+      const { kind, key } = event.data as { kind?: unknown; key?: unknown };
+      const bytes = typeof key === 'string' ? Buffer.from(key, 'base64') : null;
+      if (typeof kind === 'string' && bytes && bytes.length === 32) vaultKey?.(unwrappedKey(kind, bytes));
     }
   });
 
@@ -139,8 +154,19 @@ export async function runEngineUtility(parentPort: ParentPortLike, options: Engi
     exit(0); // asked to stop before anything was opened
     return;
   }
+  let keyProtector: KeyProtector | undefined;
+  if (options.awaitVaultKey) {
+    const timeoutMs = options.vaultKeyTimeoutMs ?? 10_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    keyProtector = await Promise.race([keyArrived, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)))]);
+    clearTimeout(timer);
+    if (!keyProtector) {
+      fail('VAULT_KEY_MISSING', 'The desktop app did not hand the engine its secrets key; stored broker secrets cannot be read. Restart Deltadeck.');
+      return;
+    }
+  }
   try {
-    engine = await modules.openEngine({ dataDir: options.dataDir, seed: options.seed });
+    engine = await modules.openEngine({ dataDir: options.dataDir, seed: options.seed, ...(keyProtector ? { keyProtector } : {}) });
   } catch (error) {
     const code = errorCode(error, 'ENGINE_START_FAILED');
     const message = code === 'ENGINE_START_FAILED' ? `The engine could not start: ${errorMessage(error)}` : errorMessage(error);
@@ -166,6 +192,7 @@ if (parentPort) {
   void runEngineUtility(parentPort, {
     dataDir: process.env.DELTADECK_DATA_DIR,
     seed: parseSeed(process.env.DELTADECK_SEED),
+    awaitVaultKey: process.env.DELTADECK_VAULT_KEY === 'message',
     exit: (code) => process.exit(code),
   });
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -51,6 +51,21 @@ export const plainKeyFile: KeyProtector = {
   unprotect: (stored) => Buffer.from(stored),
 };
 
+/**
+ * The engine side of the desktop key handover: the shell unwrapped the key with safeStorage and
+ * sent it over the utility process's parent port. It reads a key file wrapped by `kind` (the key
+ * file exists: the shell created it) and never writes one.
+ */
+export function unwrappedKey(kind: string, key: Buffer): KeyProtector {
+  return {
+    kind,
+    protect: () => {
+      throw new VaultError('KEY_PROTECTED', 'The secrets key is held by the desktop shell; it cannot be re-created here.');
+    },
+    unprotect: () => Buffer.from(key),
+  };
+}
+
 const KeyFile = z.object({
   format: z.literal('deltadeck-data-key'),
   version: z.literal(1),
@@ -77,6 +92,15 @@ export class SecretsVault {
 
   get keyFile(): string {
     return join(this.dataDir, KEY_FILE);
+  }
+
+  /**
+   * The data key, unwrapped (created first when missing). The desktop shell calls this with the
+   * safeStorage protector and hands the key to the engine's utility process (which has no
+   * safeStorage) in memory; see `unwrappedKey`.
+   */
+  unlockKey(): Buffer {
+    return Buffer.from(this.dataKey(true));
   }
 
   /** Whether the data key exists yet (it is created by the first seal). */

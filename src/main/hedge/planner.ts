@@ -355,6 +355,29 @@ export function planHedges(input: HedgeInput): HedgeResult {
       }
     }
 
+    // Reduce or close the positions that cause the breach.
+    const contributions: { h: Held; part: number }[] = [];
+    const primaryAll = targets.reduce((a, b) => (usageOf(b.value, b.cap) > usageOf(a.value, a.cap) ? b : a));
+    for (const h of held.values()) {
+      if (h.instrument.underlying !== u || !h.greeks) continue;
+      if (primaryAll.ref.group === 'short-dated' && !h.shortDated) continue;
+      const part = h.greeks[primaryAll.ref.greek];
+      if (Math.sign(part) === Math.sign(primaryAll.value) && Math.abs(part) > EPS) contributions.push({ h, part });
+    }
+    contributions.sort((a, b) => Math.abs(b.part) - Math.abs(a.part) || a.h.instrument.symbol.localeCompare(b.h.instrument.symbol));
+    for (const { h } of contributions.slice(0, reduceCandidates)) {
+      const perUnit = h.greeks![primaryAll.ref.greek] / h.qty;
+      const close = makeLeg(h.instrument, -h.qty);
+      candidates.push({ underlying: u, kind: 'reduce', description: `Close ${h.instrument.symbol} (${legText(close)})`, legs: [close], targets: refs });
+      // A partial sale of shares is the share hedge itself; only options get a partial reduce.
+      if (h.instrument.kind !== 'OPTION') continue;
+      const lot = lotOf(h.instrument);
+      const needUnits = Math.ceil(Math.abs(primaryAll.need / perUnit) / lot - 1e-9) * lot;
+      if (needUnits > 0 && needUnits < Math.abs(h.qty)) {
+        const part = makeLeg(h.instrument, -Math.sign(h.qty) * needUnits);
+        candidates.push({ underlying: u, kind: 'reduce', description: `Reduce ${h.instrument.symbol} by ${needUnits} (${legText(part)})`, legs: [part], targets: refs });
+      }
+    }
     // Options sized for the primary Greek target (the largest excess), plus shares for the residual delta.
     if (optionTargets.length > 0) {
       const primary = optionTargets.reduce((a, b) => (usageOf(b.value, b.cap) > usageOf(a.value, a.cap) ? b : a));
@@ -396,29 +419,6 @@ export function planHedges(input: HedgeInput): HedgeResult {
       }
     }
 
-    // Reduce or close the positions that cause the breach.
-    const contributions: { h: Held; part: number }[] = [];
-    const primaryAll = targets.reduce((a, b) => (usageOf(b.value, b.cap) > usageOf(a.value, a.cap) ? b : a));
-    for (const h of held.values()) {
-      if (h.instrument.underlying !== u || !h.greeks) continue;
-      if (primaryAll.ref.group === 'short-dated' && !h.shortDated) continue;
-      const part = h.greeks[primaryAll.ref.greek];
-      if (Math.sign(part) === Math.sign(primaryAll.value) && Math.abs(part) > EPS) contributions.push({ h, part });
-    }
-    contributions.sort((a, b) => Math.abs(b.part) - Math.abs(a.part) || a.h.instrument.symbol.localeCompare(b.h.instrument.symbol));
-    for (const { h } of contributions.slice(0, reduceCandidates)) {
-      const perUnit = h.greeks![primaryAll.ref.greek] / h.qty;
-      const close = makeLeg(h.instrument, -h.qty);
-      candidates.push({ underlying: u, kind: 'reduce', description: `Close ${h.instrument.symbol} (${legText(close)})`, legs: [close], targets: refs });
-      // A partial sale of shares is the share hedge itself; only options get a partial reduce.
-      if (h.instrument.kind !== 'OPTION') continue;
-      const lot = lotOf(h.instrument);
-      const needUnits = Math.ceil(Math.abs(primaryAll.need / perUnit) / lot - 1e-9) * lot;
-      if (needUnits > 0 && needUnits < Math.abs(h.qty)) {
-        const part = makeLeg(h.instrument, -Math.sign(h.qty) * needUnits);
-        candidates.push({ underlying: u, kind: 'reduce', description: `Reduce ${h.instrument.symbol} by ${needUnits} (${legText(part)})`, legs: [part], targets: refs });
-      }
-    }
   }
 
   function pickContracts(chain: readonly Instrument[], primary: Target, shortOnly: boolean): { usable: Instrument[]; problem: { code: HedgeReasonCode; message: string } | null } {

@@ -191,8 +191,17 @@ export function planHedges(input: HedgeInput): HedgeResult {
   const search = { expiries: 2, strikesPerRight: 2, minDaysToExpiry: 1, maxMoneyness: 0.15, ...input.optionSearch };
   const reduceCandidates = input.reduceCandidates ?? 3;
   const shortWindowMs = limits.shortDated.days * DAY_MS;
-  const env = { now, rate: input.rate, dividendYield: input.dividendYield, expiryTs: input.expiryTs, shortDatedDays: limits.shortDated.days };
-  const isShortDated = (i: Instrument) => i.kind === 'OPTION' && input.expiryTs(i) - now <= shortWindowMs;
+  // The expiry instant goes through the exchange calendar's time-zone arithmetic, far slower than
+  // pricing: asked once per underlying and expiry date in a run.
+  const expiries = new Map<string, number>();
+  const expiryTs = (i: Instrument): number => {
+    const key = i.expiry === undefined ? i.symbol : `${i.underlying}|${i.expiry}`;
+    let ts = expiries.get(key);
+    if (ts === undefined) expiries.set(key, (ts = input.expiryTs(i)));
+    return ts;
+  };
+  const env = { now, rate: input.rate, dividendYield: input.dividendYield, expiryTs, shortDatedDays: limits.shortDated.days };
+  const isShortDated = (i: Instrument) => i.kind === 'OPTION' && expiryTs(i) - now <= shortWindowMs;
   const bandOf = (key: string): DeltaBand => input.deltaBands?.[key] ?? DEFAULT_DELTA_BAND;
   const lotOf = (i: Instrument) => {
     const lot = input.lotSize?.(i.symbol, i) ?? 1;
@@ -430,11 +439,11 @@ export function planHedges(input: HedgeInput): HedgeResult {
     const byExpiry = new Map<number, Instrument[]>();
     for (const i of chain) {
       if (i.kind !== 'OPTION' || i.strike === undefined || (i.right !== 'C' && i.right !== 'P')) continue;
-      const left = input.expiryTs(i) - now;
+      const left = expiryTs(i) - now;
       if (left < search.minDaysToExpiry * DAY_MS) continue;
       if (shortOnly && left > shortWindowMs) continue;
       if (Math.abs(Math.log(i.strike / spot)) > search.maxMoneyness) continue;
-      const e = input.expiryTs(i);
+      const e = expiryTs(i);
       let list = byExpiry.get(e);
       if (!list) byExpiry.set(e, (list = []));
       list.push(i);

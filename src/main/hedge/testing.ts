@@ -16,7 +16,13 @@ export const NOW = Date.UTC(2026, 10, 23, 15, 0);
 export const RATE = 0.04;
 const YEAR_MS = 365 * DAY_MS;
 
-export const expiryTs = (i: Instrument): number => expiryInstant(i.expiry!);
+const expiryInstants = new Map<string, number>();
+/** The exchange's expiry instant (memoised per date: the calendar's time-zone arithmetic is slow, as an engine would cache it). */
+export const expiryTs = (i: Instrument): number => {
+  let ts = expiryInstants.get(i.expiry!);
+  if (ts === undefined) expiryInstants.set(i.expiry!, (ts = expiryInstant(i.expiry!)));
+  return ts;
+};
 
 /** YYYY-MM-DD `days` calendar days after NOW (tests pick Fridays and other trading days). */
 export function dateAfter(days: number): string {

@@ -1,0 +1,177 @@
+// Hedge plans: the schemas of what the hedge planner (src/main/hedge) proposes, shared by the
+// engine, the Cockpit API, the CLI (`deltadeck hedge --once --json`) and the renderer. Pure.
+//
+// Greeks are cash Greeks exactly as the Greeks panel shows them (src/main/risk/exposure.ts):
+// delta = cash delta, gamma = change of cash delta for a 1% move, vega = P&L per vol point,
+// theta = P&L per calendar day — for the whole book (`before`/`after`), the plan's underlying
+// (`beforeUnderlying`/`afterUnderlying`) and the short-dated bucket.
+import { z } from 'zod';
+import { Side } from './domain.js';
+
+export const HedgeTrigger = z.enum(['breach', 'schedule', 'manual']);
+export type HedgeTrigger = z.infer<typeof HedgeTrigger>;
+
+/** Cash Greeks in the CLI's short names. */
+export const HedgeGreeks = z.object({
+  delta: z.number(),
+  gamma: z.number(),
+  vega: z.number(),
+  theta: z.number(),
+});
+export type HedgeGreeks = z.infer<typeof HedgeGreeks>;
+
+export const GreekName = z.enum(['delta', 'gamma', 'vega', 'theta']);
+export type GreekName = z.infer<typeof GreekName>;
+
+/** A limit outside its cap. Ids are the risk manager's limit-usage ids (portfolio.gamma, short.gamma, tier.NVDA). */
+export const HedgeBreach = z.object({
+  id: z.string(),
+  group: z.enum(['portfolio', 'short-dated', 'tier']),
+  greek: GreekName,
+  /** The underlying of a tier (exposure) limit; null for book-wide limits. */
+  underlying: z.string().nullable(),
+  /** Signed value: fraction of NAV (pctNav) or cash delta (currency). */
+  value: z.number(),
+  /** The cap, in the same unit (always positive). */
+  limit: z.number(),
+  unit: z.enum(['pctNav', 'currency']),
+  /** |value| / limit. */
+  usage: z.number(),
+  message: z.string(),
+});
+export type HedgeBreach = z.infer<typeof HedgeBreach>;
+
+/** One order of a plan: what the ticket group will hold. */
+export const HedgeLeg = z.object({
+  symbol: z.string(),
+  side: Side,
+  qty: z.number().int().positive(),
+});
+export type HedgeLeg = z.infer<typeof HedgeLeg>;
+
+/** How a leg was priced and costed (parallel to `legs`). */
+export const HedgeLegDetail = z.object({
+  symbol: z.string(),
+  kind: z.enum(['STOCK', 'ETF', 'OPTION']),
+  /** The touch the leg is expected to trade at (buy: ask, sell: bid). */
+  price: z.number(),
+  bid: z.number(),
+  ask: z.number(),
+  /** Displayed size on the side the leg takes (shares or contracts). */
+  displayedSize: z.number(),
+  quoteTs: z.number(),
+  halfSpread: z.number(),
+  commission: z.number(),
+  slippage: z.number(),
+  /** The leg's own signed cash Greeks. */
+  greeks: HedgeGreeks,
+});
+export type HedgeLegDetail = z.infer<typeof HedgeLegDetail>;
+
+export const HedgeCost = z.object({
+  /** Half the quoted spread on every unit traded. */
+  halfSpread: z.number(),
+  commission: z.number(),
+  /** Extra cost of taking more than the displayed size (grows with the multiple taken). */
+  slippage: z.number(),
+  /** Extra time decay per day the plan adds to the book (negative: it earns theta). */
+  thetaCarryPerDay: z.number(),
+  /** Signed cash the plan moves at the touch: negative pays, positive receives. */
+  cashImpact: z.number(),
+  /** Rough initial margin of the shorts the plan opens (Reg-T 50% for stock, the usual naked-option rule). */
+  marginImpact: z.number(),
+});
+export type HedgeCost = z.infer<typeof HedgeCost>;
+
+export const HedgePlanKind = z.enum(['shares', 'options', 'combination', 'reduce']);
+export type HedgePlanKind = z.infer<typeof HedgePlanKind>;
+
+export const HedgeReasonCode = z.enum([
+  'GATE_RED',
+  'NO_LIQUIDITY',
+  'STALE_QUOTE',
+  'NOT_SHORTABLE',
+  'DOES_NOT_FIX',
+  'CREATES_BREACH',
+  'DOES_NOT_REDUCE',
+  'RISK_UNKNOWN',
+  'INSUFFICIENT_CASH',
+  'NO_CANDIDATE',
+]);
+export type HedgeReasonCode = z.infer<typeof HedgeReasonCode>;
+
+export const HedgePlan = z.object({
+  legs: z.array(HedgeLeg),
+  before: HedgeGreeks,
+  after: HedgeGreeks,
+  /** cost = halfSpread + commission + slippage + max(0, thetaCarryPerDay), in account currency. */
+  cost: z.number(),
+  /** Cost per unit of weighted risk removed (lower is better); null when it removes none. */
+  score: z.number().nullable(),
+  feasible: z.boolean(),
+  /** Why the plan cannot be used (null when feasible). */
+  reason: z.string().nullable(),
+  // ── beyond the CLI's minimum ──
+  /** Stable across runs for the same legs: duplicate-plan suppression keys on it. */
+  id: z.string(),
+  underlying: z.string(),
+  kind: HedgePlanKind,
+  description: z.string(),
+  reasonCode: HedgeReasonCode.nullable(),
+  /** The breaches (ids) this plan is meant to bring inside. */
+  targets: z.array(z.string()),
+  /** Breaches (ids) still outside, or newly outside, after the plan. */
+  breachesAfter: z.array(z.string()),
+  /** Weighted limit usage removed (1 = one whole limit's worth). */
+  riskRemoved: z.number(),
+  costBreakdown: HedgeCost,
+  beforeUnderlying: HedgeGreeks,
+  afterUnderlying: HedgeGreeks,
+  beforeShortDated: HedgeGreeks,
+  afterShortDated: HedgeGreeks,
+  legDetails: z.array(HedgeLegDetail),
+});
+export type HedgePlan = z.infer<typeof HedgePlan>;
+
+export const HedgeResult = z.object({
+  breaches: z.array(HedgeBreach),
+  /** Feasible plans first, best score first; then infeasible ones with their reason. */
+  plans: z.array(HedgePlan),
+  /** Index of the proposed plan in `plans`; null when no plan is feasible (or nothing is in breach). */
+  chosen: z.number().int().nonnegative().nullable(),
+  trigger: HedgeTrigger,
+  /** Valuation time of the run (ms since the epoch). */
+  asOf: z.number(),
+  nav: z.number(),
+  /** Candidate plans considered before trimming to the best alternatives. */
+  considered: z.number().int().nonnegative(),
+});
+export type HedgeResult = z.infer<typeof HedgeResult>;
+
+/** Weight per Greek of "risk removed" in the score. */
+export const HedgeWeights = z.object({
+  delta: z.number().finite().nonnegative().max(100),
+  gamma: z.number().finite().nonnegative().max(100),
+  vega: z.number().finite().nonnegative().max(100),
+  theta: z.number().finite().nonnegative().max(100),
+});
+export type HedgeWeights = z.infer<typeof HedgeWeights>;
+
+export const DEFAULT_HEDGE_WEIGHTS: HedgeWeights = { delta: 1, gamma: 1, vega: 1, theta: 1 };
+
+/**
+ * The delta band of one underlying (or of the book: key PORTFOLIO), as fractions of its delta cap.
+ * Hedging starts only when |delta| is outside the cap, and aims at `target` × cap on the same side;
+ * a result within ±`width` × cap of the target is inside the band. The band lies inside the cap, so
+ * a hedge never leaves the book at the edge where the next tick would trigger another.
+ */
+export const DeltaBand = z
+  .object({
+    target: z.number().finite().min(0).max(1),
+    width: z.number().finite().min(0).max(1),
+  })
+  .refine((b) => b.target + b.width < 1, { message: 'the band must lie inside the cap (target + width < 1), or a hedge would trigger the next one' })
+  .refine((b) => b.target - b.width >= 0, { message: 'the band must not cross zero (target − width ≥ 0)' });
+export type DeltaBand = z.infer<typeof DeltaBand>;
+
+export const DEFAULT_DELTA_BAND: DeltaBand = { target: 0.5, width: 0.25 };

@@ -175,3 +175,84 @@ export const DeltaBand = z
 export type DeltaBand = z.infer<typeof DeltaBand>;
 
 export const DEFAULT_DELTA_BAND: DeltaBand = { target: 0.5, width: 0.25 };
+
+// ── the hedge flow in the cockpit: runs, execution, the auto-hedge policy ─────────────────────
+
+export const HedgeRunStatus = z.enum(['proposed', 'executing', 'executed', 'partial', 'rejected', 'superseded', 'failed']);
+export type HedgeRunStatus = z.infer<typeof HedgeRunStatus>;
+
+export const HedgeLegStatus = z.enum(['waiting', 'sent', 'filled', 'failed', 'skipped']);
+export type HedgeLegStatus = z.infer<typeof HedgeLegStatus>;
+
+/** One leg of a plan being executed: legs go one after another, each re-checked by the gate on fresh quotes. */
+export const HedgeExecutionLeg = z.object({
+  symbol: z.string(),
+  side: Side,
+  qty: z.number().int().positive(),
+  ticketId: z.string().nullable(),
+  orderId: z.string().nullable(),
+  status: HedgeLegStatus,
+  filledQty: z.number(),
+  note: z.string().nullable(),
+});
+export type HedgeExecutionLeg = z.infer<typeof HedgeExecutionLeg>;
+
+export const HedgeExecution = z.object({
+  planId: z.string(),
+  /** Who approved it: `user`, or `policy:auto-hedge`. */
+  actor: z.string(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  notional: z.number(),
+  legs: z.array(HedgeExecutionLeg),
+  /** What happened, for the trader (e.g. "leg 2 refused by the gate: …; leg 1 filled"). */
+  message: z.string(),
+});
+export type HedgeExecution = z.infer<typeof HedgeExecution>;
+
+/** One planning run and what became of it. */
+export const HedgeRun = z.object({
+  id: z.string(),
+  ts: z.number(),
+  status: HedgeRunStatus,
+  result: HedgeResult,
+  execution: HedgeExecution.nullable(),
+  /** Why it was rejected, superseded or failed. */
+  note: z.string().nullable(),
+});
+export type HedgeRun = z.infer<typeof HedgeRun>;
+
+/** Auto-hedge: opt-in, only risk-reducing plans, capped, cooled down, only while the market is open. */
+export const AutoHedgePolicy = z.object({
+  enabled: z.boolean(),
+  /** Total notional the policy may trade per session. */
+  maxNotionalPerDay: z.number().finite().nonnegative().max(1e10),
+  /** Minimum time between two automatic hedges of one underlying. */
+  cooldownSec: z.number().int().min(0).max(86_400),
+  /** Re-plan every N seconds while the market is open (0: only on a breach or on demand). */
+  scheduleSec: z.number().int().min(0).max(86_400),
+  /** A plan whose legs' quotes moved more than this (fraction of price) since planning is re-planned, not sent. */
+  priceTolerancePct: z.number().finite().positive().max(0.2),
+  weights: HedgeWeights,
+});
+export type AutoHedgePolicy = z.infer<typeof AutoHedgePolicy>;
+
+export const DEFAULT_AUTO_HEDGE_POLICY: AutoHedgePolicy = {
+  enabled: false,
+  maxNotionalPerDay: 100_000,
+  cooldownSec: 300,
+  scheduleSec: 0,
+  priceTolerancePct: 0.01,
+  weights: DEFAULT_HEDGE_WEIGHTS,
+};
+
+/** What the hedge flow did and why (manual and automatic), newest first in the panel. */
+export const HedgeLogEntry = z.object({
+  ts: z.number(),
+  actor: z.string(),
+  action: z.string(),
+  runId: z.string().nullable(),
+  underlying: z.string().nullable(),
+  message: z.string(),
+});
+export type HedgeLogEntry = z.infer<typeof HedgeLogEntry>;

@@ -25,6 +25,7 @@ import {
   SweepRequest,
 } from '../backtest.js';
 import { BrokerConnectionView, BrokerSaveRequest, UsedBroker } from '../brokers.js';
+import { AutoHedgePolicy, HedgeLogEntry, HedgeRun } from '../hedge.js';
 
 const Empty = z.object({}).strict();
 
@@ -215,6 +216,48 @@ export const commands = {
   'brokers.used': {
     request: Empty,
     response: UsedBroker.nullable(),
+  },
+  // ── hedging ───────────────────────────────────────────────────────────
+  /** The latest hedge run (a breach or the schedule re-plans it; null before the first). Polled by the Hedge page. */
+  'hedge.current': {
+    request: Empty,
+    response: HedgeRun.nullable(),
+  },
+  /** Plans now, on demand (optionally for one underlying); supersedes the previous proposal. */
+  'hedge.runOnce': {
+    request: z.object({ underlying: z.string().trim().toUpperCase().max(12).optional() }).strict(),
+    response: HedgeRun,
+  },
+  /**
+   * Approves one plan of a run as a ticket group: every leg re-checked by the gate on fresh quotes
+   * before it is sent, one after another; a plan whose quotes moved beyond the tolerance must be
+   * re-planned. REAL needs `confirm` = the broker account number.
+   */
+  'hedge.execute': {
+    request: z.object({ runId: z.string().max(64), planId: z.string().max(128), confirm: z.string().max(64).optional() }).strict(),
+    response: HedgeRun,
+  },
+  'hedge.reject': {
+    request: z.object({ runId: z.string().max(64), reason: z.string().max(500).optional() }).strict(),
+    response: HedgeRun,
+  },
+  /** The book's scenario grid before and after a plan's legs. */
+  'hedge.scenario': {
+    request: z.object({ runId: z.string().max(64), planId: z.string().max(128) }).strict(),
+    response: z.object({ before: ScenarioGrid, after: ScenarioGrid }),
+  },
+  'hedge.policy.get': {
+    request: Empty,
+    response: AutoHedgePolicy,
+  },
+  /** Validated, stored and journaled; enabling auto-hedge is an explicit choice (default off). */
+  'hedge.policy.set': {
+    request: z.object({ policy: AutoHedgePolicy }).strict(),
+    response: AutoHedgePolicy,
+  },
+  'hedge.log': {
+    request: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    response: z.array(HedgeLogEntry),
   },
   /** DRY_RUN's paper copy of the broker account starts again from its positions and cash. */
   'account.resetPaper': {

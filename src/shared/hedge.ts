@@ -239,7 +239,7 @@ export type AutoHedgePolicy = z.infer<typeof AutoHedgePolicy>;
 
 export const DEFAULT_AUTO_HEDGE_POLICY: AutoHedgePolicy = {
   enabled: false,
-  maxNotionalPerDay: 100_000,
+  maxNotionalPerDay: 250_000,
   cooldownSec: 300,
   scheduleSec: 0,
   priceTolerancePct: 0.01,

@@ -1,5 +1,5 @@
 // The `deltadeck` command line: the same engine modules, for scripted work and headless use.
-// Later issues add commands here (price, hedge, behavior, report, doctor).
+// Later issues add commands here (behavior, report).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { defaultDataDir, projectRoot, rendererDir } from '../paths.js';
 import { StartupError } from '../store/errors.js';
 import { registerBacktestCommand } from './backtest.js';
 import { registerDoctorCommand } from './doctor.js';
+import { registerHedgeCommand } from './hedge.js';
 import { registerPricingCommands } from './price.js';
 
 function parsePort(value: string): number {
@@ -101,6 +102,7 @@ export function buildProgram(): Command {
   registerBacktestCommand(program);
   registerPricingCommands(program);
   registerDoctorCommand(program);
+  registerHedgeCommand(program);
 
   return program;
 }

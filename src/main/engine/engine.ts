@@ -32,6 +32,9 @@ import { SecretsVault, type KeyProtector } from '../secrets/vault.js';
 import { BrokerService } from './broker-service.js';
 import { instrumentOf, LiveAccount } from './live-account.js';
 import { VenueRepository } from '../store/venue-repository.js';
+import { HedgeRepository } from '../store/hedge-repository.js';
+import { HedgeService, type HedgeHost } from '../hedge/service.js';
+import type { HedgeInput } from '../hedge/planner.js';
 import { addDays, TradingCalendar } from '../marketdata/calendar.js';
 import { SimSessionClock, type SimClockState } from '../marketdata/clock.js';
 import { DEFAULT_SEED, DEFAULT_UNDERLYINGS } from '../marketdata/sim-config.js';
@@ -100,6 +103,10 @@ export class Engine {
   readonly backtests: BacktestService;
   /** Broker connections (Futu OpenD, Tiger): configs, encrypted secrets, connect/disconnect, status. */
   readonly brokers: BrokerService;
+  /** Hedge runs, their execution as ticket groups, and the auto-hedge policy. */
+  readonly hedge: HedgeService;
+  /** The option chains of the last hedge planning run (contracts not listed, with their quotes). */
+  private readonly chainCache = { instruments: new Map<string, Instrument>(), quotes: new Map<string, Quote>() };
   private readonly repo: Repository;
   private readonly calendar = new TradingCalendar();
   private readonly clock: SimSessionClock;
@@ -221,7 +228,10 @@ export class Engine {
       recordArrival: (orderId, price) => this.riskRepo.setArrivalPrice(orderId, price),
       bookFill: (fill) => this.bookFill(fill),
       ticketChanged: (ticket) => this.publisher.ticketChanged(ticket),
-      orderChanged: (order) => this.publisher.orderChanged(this.decorateOrder(order)),
+      orderChanged: (order) => {
+        this.publisher.orderChanged(this.decorateOrder(order));
+        this.hedge?.onOrder(order);
+      },
       fillBooked: (fill) => {
         this.publisher.fillBooked(fill);
         this.risk.checkSlippage(fill, this.riskRepo.arrivalPrice(fill.orderId));
@@ -252,6 +262,7 @@ export class Engine {
     );
     this.risk.monitor(this.valuation);
     if (this.sessionDate !== this.clock.sessionDate) this.startSession(this.clock.sessionDate);
+    this.hedge = new HedgeService(this.hedgeHost(), new HedgeRepository(db), this.log);
     this.oms.recoverAfterRestart(this.paper.id);
     this.recordEquity();
   }
@@ -282,6 +293,9 @@ export class Engine {
     this.every(tickMs, () => this.tick(tickMs));
     this.every(this.options.equityIntervalMs ?? 5_000, () => this.recordEquity());
     this.every(1_000, () => this.oms.expireTickets());
+    this.every(1_000, () => {
+      void this.hedge.onTick(this.hasBreach()).catch((error: unknown) => this.log.warn({ err: (error as Error).message }, 'hedge planning failed'));
+    });
     this.publisher.start();
     this.brokers.connectEnabled();
     this.log.info({ dataDir: this.options.dataDir, mode: this.mode, session: this.sessionDate }, 'engine started');
@@ -929,8 +943,9 @@ export class Engine {
 
   /** The risk gate's inputs, assembled from the live book; the verdict itself is pure (risk/gate.ts). */
   private gate(intent: OrderIntent): GateVerdict & { price: number | null } {
-    const instrument = this.instruments.get(intent.symbol);
-    const quote = this.quote(intent.symbol);
+    // A hedge leg may be a chain contract not listed yet: its instrument and quote come from the planning run.
+    const instrument = this.instruments.get(intent.symbol) ?? this.chainCache.instruments.get(intent.symbol);
+    const quote = this.quoteFor(intent.symbol);
     const price = expectedPrice(intent, quote);
     const multiplier = instrument?.multiplier ?? 1;
     const estimatedCommission =
@@ -939,6 +954,7 @@ export class Engine {
     const now = this.now();
     const limits = this.risk.limits;
     const quotes = this.quoteMap();
+    if (quote && !quotes.has(intent.symbol)) quotes.set(intent.symbol, quote);
     const unit = instrument
       ? unitCashGreeks(instrument, multiplier, quotes, {
           now,
@@ -1000,6 +1016,134 @@ export class Engine {
     return { checks: verdict.checks, estNotional: verdict.estNotional, whatIf: verdict.whatIf, price: verdict.price };
   }
 
+  /**
+   * A quote for the gate: the market's; for a chain contract not listed yet, the simulator prices it
+   * now, and a broker's chain quote from the last planning run is used while fresh.
+   */
+  private quoteFor(symbol: string): Quote | undefined {
+    const quote = this.quote(symbol);
+    if (quote) return quote;
+    const instrument = this.chainCache.instruments.get(symbol);
+    if (instrument && !this.live) return this.market.chainQuote(instrument, this.expiryTs(instrument), this.now());
+    const chain = this.chainCache.quotes.get(symbol);
+    return chain && this.now() - chain.ts <= this.risk.limits.quotes.staleAfterSec * 1000 ? chain : undefined;
+  }
+
+  // ── hedging ────────────────────────────────────────────────────────────────
+
+  private hasBreach(): boolean {
+    return this.risk.summary(this.valuation).limits.some((l) => l.level === 'red' && (l.group === 'portfolio' || l.group === 'short-dated' || l.group === 'tier'));
+  }
+
+  /** Near-the-money chain contracts of the nearest expiries, with quotes: from the broker in use, else priced by the simulator. */
+  private async optionChain(underlying: string, now: number): Promise<{ instruments: Instrument[]; quotes: Quote[] }> {
+    const spot = this.spot(underlying);
+    if (spot === undefined) return { instruments: [], quotes: [] };
+    if (this.live) {
+      const connection = this.brokers.connection(this.live.connectionId);
+      if (!connection) return { instruments: [], quotes: [] };
+      const today = this.calendar.session(now).date;
+      const expiries = (await connection.optionExpirations(underlying)).filter((e) => e > today).sort().slice(0, 2);
+      const instruments: Instrument[] = [];
+      const quotes: Quote[] = [];
+      for (const expiry of expiries) {
+        for (const c of await connection.optionChain(underlying, expiry)) {
+          if (Math.abs(c.strike / spot - 1) > 0.15) continue;
+          instruments.push({ symbol: c.symbol, kind: 'OPTION', underlying, multiplier: c.multiplier, right: c.right, strike: c.strike, expiry: c.expiry, style: 'american' });
+          if (c.quote) quotes.push({ ...c.quote, ...(c.greeks && c.greeks.iv > 0 ? { iv: c.greeks.iv } : {}) });
+        }
+      }
+      return { instruments, quotes };
+    }
+    if (!this.market.hasUnderlying(underlying)) return { instruments: [], quotes: [] };
+    const date = this.clock.sessionDate;
+    // The nearest weekly, the next one and a monthly, ±8% around spot: what a hedge would trade (pricing every listed strike would cost more than planning).
+    const expiries = [...new Set([1, 7, 30].map((d) => this.calendar.fridayExpiryOnOrAfter(addDays(date, d))))];
+    const grid = spot >= 100 ? 5 : 1;
+    const instruments: Instrument[] = [];
+    const quotes: Quote[] = [];
+    for (const expiry of expiries) {
+      for (let k = Math.ceil((spot * 0.92) / grid) * grid; k <= spot * 1.08; k += grid) {
+        for (const right of ['C', 'P'] as const) {
+          const instrument: Instrument = { symbol: occSymbol(underlying, expiry, right, k), kind: 'OPTION', underlying, multiplier: 100, right, strike: k, expiry, style: 'american' };
+          const listed = this.market.quote(instrument.symbol);
+          const quote = listed ?? this.market.chainQuote(instrument, this.expiryTs(instrument), now);
+          if (!quote) continue;
+          instruments.push(this.instruments.get(instrument.symbol) ?? instrument);
+          quotes.push(quote);
+        }
+      }
+    }
+    return { instruments, quotes };
+  }
+
+  /** The planner's inputs from the live book, with the chains of every underlying held. */
+  private async hedgeInput(): Promise<Omit<HedgeInput, 'trigger' | 'weights' | 'underlying'>> {
+    this.revalue();
+    const now = this.now();
+    const underlyings = [...new Set(this.valuation.positions.map((p) => p.instrument.underlying))];
+    const chains = new Map<string, Instrument[]>();
+    this.chainCache.instruments.clear();
+    this.chainCache.quotes.clear();
+    for (const u of underlyings) {
+      const chain = await this.optionChain(u, now).catch((error: unknown) => {
+        this.log.warn({ underlying: u, err: (error as Error).message }, 'option chain unavailable for hedging');
+        return { instruments: [], quotes: [] };
+      });
+      chains.set(u, chain.instruments);
+      for (const i of chain.instruments) if (!this.instruments.has(i.symbol)) this.chainCache.instruments.set(i.symbol, i);
+      for (const q of chain.quotes) this.chainCache.quotes.set(q.symbol, q);
+    }
+    this.revalue();
+    const quotes = this.quoteMap();
+    for (const u of underlyings) {
+      const q = this.quote(u);
+      if (q) quotes.set(u, q);
+    }
+    for (const [symbol, q] of this.chainCache.quotes) if (!quotes.has(symbol)) quotes.set(symbol, q);
+    return {
+      positions: this.valuation.positions,
+      quotes,
+      now: this.now(),
+      rate: this.market.rate,
+      dividendYield: (u) => this.dividendYield(u),
+      expiryTs: (i) => this.expiryTs(i),
+      limits: this.risk.limits,
+      nav: this.valuation.nav,
+      cash: this.ledger.cash,
+      chain: (u) => chains.get(u) ?? [],
+      commissions: DEFAULT_COMMISSIONS,
+      underlyingKind: (u) => (this.instruments.get(u)?.kind === 'ETF' ? 'ETF' : 'STOCK'),
+      gate: (intent) => this.gate(intent),
+      cache: this.valuationCache,
+    };
+  }
+
+  private hedgeHost(): HedgeHost {
+    return {
+      now: () => this.now(),
+      mode: () => this.mode,
+      tradingState: () => this.risk.tradingState,
+      session: () => this.calendar.session(this.now()).state,
+      planInput: () => this.hedgeInput(),
+      quote: (symbol) => this.quoteFor(symbol),
+      staleAfterMs: () => this.risk.limits.quotes.staleAfterSec * 1000,
+      gate: (intent) => this.gate(intent),
+      createTicket: (intent, reason) => this.createTicket(intent, reason, 'hedge'),
+      approveTicket: (ticket, approvedBy) => this.oms.approveTicket(ticket.id, ticket.contentHash, approvedBy).order,
+      order: (orderId) => this.repo.getOrder(orderId),
+      workingHedgeOrders: () => this.repo.workingOrders().filter((o) => o.ticketId !== null && this.repo.getTicket(o.ticketId)?.source === 'hedge'),
+      brokerAccount: () => (this.live ? { accountId: this.live.brokerAccountId, label: this.live.account.state().label } : null),
+      underlyingOf: (symbol) => this.instruments.get(symbol)?.underlying ?? this.chainCache.instruments.get(symbol)?.underlying ?? parseOcc(symbol)?.underlying ?? symbol,
+      scenario: (extra) => ({ before: this.scenarioWith([]), after: this.scenarioWith(extra, {}, `hedge: ${extra.map((e) => `${e.side} ${e.qty} ${e.symbol}`).join(', ')}`) }),
+      riskEvent: (severity, code, message, symbol) => this.riskEvent(severity, code, message, symbol),
+      audit: (actor, action, details) => this.audit(actor, action, details),
+      getSetting: (key) => this.repo.getSetting(key),
+      setSetting: (key, value) => this.repo.setSetting(key, value),
+      dayStart: () => Date.parse(`${this.sessionDate}T00:00:00-05:00`),
+    };
+  }
+
   /** What the gate would say about an intent, without creating a ticket (the ticket form's live preview). */
   previewTicket(intent: OrderIntent): GateVerdict {
     const symbol = intent.symbol.trim().toUpperCase();
@@ -1027,10 +1171,10 @@ export class Engine {
     return state;
   }
 
-  private scenarioPositions(extra?: OrderIntent): ScenarioPosition[] {
+  private scenarioPositions(extras: readonly OrderIntent[] = []): ScenarioPosition[] {
     const positions: ScenarioPosition[] = this.valuation.positions.map((p) => ({ instrument: p.instrument, qty: p.qty }));
-    if (extra) {
-      const instrument = this.instruments.get(extra.symbol);
+    for (const extra of extras) {
+      const instrument = this.instruments.get(extra.symbol) ?? this.chainCache.instruments.get(extra.symbol);
       if (!instrument) throw new CockpitError('UNKNOWN_SYMBOL', `${extra.symbol} is not a known instrument.`);
       positions.push({ instrument, qty: extra.side === 'BUY' ? extra.qty : -extra.qty });
     }
@@ -1038,13 +1182,23 @@ export class Engine {
   }
 
   scenario(opts: { intent?: OrderIntent; spotPcts?: number[]; volPts?: number[]; days?: number }): ScenarioGrid {
-    this.revalue();
     const intent = opts.intent ? { ...opts.intent, symbol: opts.intent.symbol.trim().toUpperCase() } : undefined;
     if (intent) this.resolveInstrument(intent.symbol);
+    return this.scenarioWith(intent ? [intent] : [], opts, intent ? `${intent.side} ${intent.qty} ${intent.symbol}` : null);
+  }
+
+  /** The scenario grid of the book with extra positions (an order, or a hedge plan's legs). */
+  private scenarioWith(extras: readonly OrderIntent[], opts: { spotPcts?: number[]; volPts?: number[]; days?: number } = {}, label: string | null = null): ScenarioGrid {
+    this.revalue();
+    const quotes = this.quoteMap();
+    for (const e of extras) {
+      const q = this.quoteFor(e.symbol);
+      if (q && !quotes.has(e.symbol)) quotes.set(e.symbol, q);
+    }
     try {
       return scenarioGrid({
-        positions: this.scenarioPositions(intent),
-        quotes: this.quoteMap(),
+        positions: this.scenarioPositions(extras),
+        quotes,
         now: this.now(),
         rate: this.market.rate,
         dividendYield: (u) => this.dividendYield(u),
@@ -1053,7 +1207,7 @@ export class Engine {
         spotPcts: opts.spotPcts,
         volPts: opts.volPts,
         days: opts.days,
-        withOrder: intent ? `${intent.side} ${intent.qty} ${intent.symbol}` : null,
+        withOrder: label,
       });
     } catch (error) {
       if (error instanceof ScenarioError) throw new CockpitError('SCENARIO_UNAVAILABLE', error.message);

@@ -46,5 +46,13 @@ export function createHandlers(engine: Engine): Handlers {
     'brokers.use': (req) => engine.useBroker(req.id),
     'brokers.used': () => engine.usedBroker(),
     'account.resetPaper': () => engine.resetPaperToBroker(),
+    'hedge.current': () => engine.hedge.currentRun(),
+    'hedge.runOnce': (req) => engine.hedge.runOnce('manual', req.underlying),
+    'hedge.execute': (req) => engine.hedge.execute(req.runId, req.planId, req.confirm),
+    'hedge.reject': (req) => engine.hedge.reject(req.runId, req.reason),
+    'hedge.scenario': (req) => engine.hedge.scenario(req.runId, req.planId),
+    'hedge.policy.get': () => engine.hedge.policy(),
+    'hedge.policy.set': (req) => engine.hedge.setPolicy(req.policy),
+    'hedge.log': (req) => engine.hedge.logEntries(req.limit),
   };
 }

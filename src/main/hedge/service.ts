@@ -20,6 +20,7 @@ import {
   type HedgeExecutionLeg,
   type HedgeLogEntry,
   type HedgePlan,
+  type HedgeResult,
   type HedgeRun,
   type HedgeTrigger,
 } from '../../shared/hedge.js';
@@ -35,7 +36,7 @@ const FINAL_ORDER: ReadonlySet<string> = new Set(['filled', 'cancelled', 'reject
 export interface HedgeHost {
   now(): number;
   mode(): TradingMode;
-  tradingState(): TradingState['state'];
+  tradingState(): TradingState;
   session(): SessionState;
   /** Everything the planner needs about the book, its quotes and the chains, assembled now. */
   planInput(): Promise<Omit<HedgeInput, 'trigger' | 'weights' | 'underlying'>>;
@@ -144,6 +145,11 @@ export class HedgeService {
   }
 
   private async plan(trigger: HedgeTrigger, underlying?: string): Promise<HedgeRun> {
+    const executing = this.current?.status === 'executing' ? this.current : null;
+    if (executing) {
+      const sent = executing.execution!.legs.filter((l) => l.status !== 'waiting').length;
+      throw new CockpitError('HEDGE_ORDERS_WORKING', `Hedge ${executing.id} is executing (leg ${sent} of ${executing.execution!.legs.length}); re-plan when it has finished — hedges never stack.`);
+    }
     const input = await this.host.planInput();
     let result;
     try {
@@ -152,8 +158,18 @@ export class HedgeService {
       if (error instanceof HedgeInputError) throw new CockpitError('HEDGE_UNAVAILABLE', error.message);
       throw error;
     }
-    const run: HedgeRun = { id: `H-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`, ts: this.host.now(), status: 'proposed', result, execution: null, note: null };
     const previous = this.current;
+    const chosenId = (r: HedgeResult) => (r.chosen === null ? null : r.plans[r.chosen]!.id);
+    const breachKey = (r: HedgeResult) => r.breaches.map((b) => b.id).sort().join(',');
+    if (previous?.status === 'proposed' && trigger !== 'manual' && breachKey(previous.result) === breachKey(result)) {
+      // The same breaches never yield a second live plan: the proposal is refreshed in place.
+      const refreshed: HedgeRun = { ...previous, ts: this.host.now(), result };
+      this.repo.refreshRun(refreshed);
+      this.current = refreshed;
+      if (chosenId(previous.result) !== chosenId(result)) this.record('system', 'replan', refreshed.id, null, `Re-planned on fresh quotes; now proposed: ${result.chosen === null ? 'nothing feasible' : result.plans[result.chosen]!.description}.`);
+      return refreshed;
+    }
+    const run: HedgeRun = { id: `H-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`, ts: this.host.now(), status: 'proposed', result, execution: null, note: null };
     if (previous?.status === 'proposed') this.finish(previous, 'superseded', `Re-planned as ${run.id} (${trigger}).`);
     this.repo.insertRun(run);
     this.current = run;

@@ -142,6 +142,33 @@ export class SimMarket {
     };
   }
 
+  /**
+   * A quote for a contract of the chain that is not listed (the hedge planner's candidates): priced
+   * from the smile like a listed one, with a fixed displayed size and without touching the random
+   * stream, so planning never changes the simulated market's path.
+   */
+  chainQuote(instrument: Instrument, expiryTs: number, now: number): Quote | undefined {
+    const spec = this.specs.get(instrument.underlying);
+    const price = this.prices.get(instrument.underlying);
+    if (!spec || price === undefined || instrument.kind !== 'OPTION') return undefined;
+    const years = (expiryTs - now) / CALENDAR_YEAR_MS;
+    if (!(years > 0)) return undefined;
+    const iv = this.impliedVol(instrument.underlying, instrument.strike!, years);
+    const mid = priceByStyle(instrument, price, iv, years, this.rate, spec.dividendYield).price;
+    const half = Math.max(0.01, round2(mid * 0.015));
+    return {
+      symbol: instrument.symbol,
+      bid: Math.max(0, round2(mid - half)),
+      ask: Math.max(0.01, round2(mid + half)),
+      last: round2(Math.max(mid, 0)),
+      bidSize: 50,
+      askSize: 50,
+      prevClose: round2(mid),
+      iv,
+      ts: now,
+    };
+  }
+
   /** Quotes one underlying and its listed options at current prices (e.g. after listing a contract). */
   requote(underlying: string, now: number): Quote[] {
     const spec = this.specs.get(underlying)!;

@@ -114,7 +114,7 @@ export class OrderManager {
   }
 
   /** Approves a ticket bound to its exact content, re-running the checks on fresh quotes. */
-  approveTicket(ticketId: string, contentHash: string): { ticket: Ticket; order: Order } {
+  approveTicket(ticketId: string, contentHash: string, approvedBy = 'user'): { ticket: Ticket; order: Order } {
     const ticket = this.pendingTicket(ticketId);
     if (ticket.contentHash !== contentHash) {
       throw new CockpitError('TICKET_CHANGED', 'This ticket changed since you reviewed it; review it again before approving.');
@@ -161,7 +161,7 @@ export class OrderManager {
     this.repo.transaction(() => {
       this.repo.insertOrder(order, typeof this.accountId === 'string' ? this.accountId : this.accountId());
       this.repo.appendOrderEvent(order.id, ticket.createdAt, null, 'pending_approval', `ticket ${ticket.id} (${ticket.source})`);
-      this.repo.appendOrderEvent(order.id, now, 'pending_approval', 'approved', `approved by user; verdict ${verdict}`);
+      this.repo.appendOrderEvent(order.id, now, 'pending_approval', 'approved', `approved by ${approvedBy === 'user' ? 'user' : approvedBy.replace(/^policy:/, 'policy ')}; verdict ${verdict}`);
       this.repo.appendOrderEvent(order.id, now, 'approved', 'submitted', `to ${venue.id} as ${order.clientOrderId}`);
       this.hooks.recordArrival(order.id, price);
       this.repo.updateTicket(approved);

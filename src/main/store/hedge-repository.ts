@@ -19,6 +19,7 @@ export class HedgeRepository {
     this.stmts = {
       insertRun: db.prepare('INSERT INTO hedge_runs (id, ts, trigger, status, result, execution, note) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       updateRun: db.prepare('UPDATE hedge_runs SET status = ?, execution = ?, note = ? WHERE id = ?'),
+      refreshRun: db.prepare('UPDATE hedge_runs SET ts = ?, result = ? WHERE id = ?'),
       getRun: db.prepare<[string], RunRow>('SELECT id, ts, status, result, execution, note FROM hedge_runs WHERE id = ?'),
       latestRun: db.prepare<[], RunRow>('SELECT id, ts, status, result, execution, note FROM hedge_runs ORDER BY ts DESC, rowid DESC LIMIT 1'),
       runsSince: db.prepare<[number], RunRow>('SELECT id, ts, status, result, execution, note FROM hedge_runs WHERE ts >= ? ORDER BY ts'),
@@ -36,6 +37,11 @@ export class HedgeRepository {
 
   updateRun(run: HedgeRun): void {
     this.stmts.updateRun.run(run.status, run.execution ? JSON.stringify(run.execution) : null, run.note, run.id);
+  }
+
+  /** A proposal re-planned for the same breaches keeps its id: its result and time are replaced. */
+  refreshRun(run: HedgeRun): void {
+    this.stmts.refreshRun.run(run.ts, JSON.stringify(run.result), run.id);
   }
 
   getRun(id: string): HedgeRun | undefined {

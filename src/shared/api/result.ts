@@ -42,6 +42,14 @@ export const ErrorCode = z.enum([
   'ACCOUNT_REQUIRED',
   'BROKER_ACCOUNT_UNAVAILABLE',
   'NO_BROKER_ACCOUNT',
+  'HEDGE_UNAVAILABLE',
+  'HEDGE_NOT_PROPOSED',
+  'HEDGE_INFEASIBLE',
+  'HEDGE_ORDERS_WORKING',
+  'HEDGE_NOTIONAL',
+  'TRADING_STATE',
+  'STALE_QUOTES',
+  'QUOTES_MOVED',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -44,7 +44,21 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * exchange-local): the session close of that date, or of the last trading day before it when the
  * exchange is closed that day.
  */
+/** Expiry instants per calendar and date: the calendar's time-zone arithmetic is far slower than pricing. */
+const expiryCache = new WeakMap<TradingCalendar, Map<string, number>>();
+
 export function expiryInstant(expiry: string, calendar: TradingCalendar = usEquities): number {
+  let cache = expiryCache.get(calendar);
+  if (!cache) expiryCache.set(calendar, (cache = new Map()));
+  const hit = cache.get(expiry);
+  if (hit !== undefined) return hit;
+  const ts = computeExpiryInstant(expiry, calendar);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(expiry, ts);
+  return ts;
+}
+
+function computeExpiryInstant(expiry: string, calendar: TradingCalendar): number {
   if (!ISO_DATE.test(expiry) || Number.isNaN(Date.parse(`${expiry}T00:00:00Z`)) || new Date(`${expiry}T00:00:00Z`).toISOString().slice(0, 10) !== expiry) {
     throw new RangeError(`expiry must be a calendar date YYYY-MM-DD (got "${expiry}")`);
   }

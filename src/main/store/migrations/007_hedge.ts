@@ -1,4 +1,4 @@
-// 007: hedge runs (each planning run with its result and what became of it) and the hedge log
+// 007: an index for the gate's order-rate count, hedge runs (each planning run with its result and what became of it) and the hedge log
 // (every manual and automatic decision, with why). Results and executions are JSON validated by
 // the zod schemas in src/shared/hedge.ts when read back.
 export const sql = `
@@ -12,6 +12,9 @@ CREATE TABLE hedge_runs (
   note       TEXT
 ) STRICT;
 CREATE INDEX hedge_runs_ts ON hedge_runs (ts);
+
+-- The gate counts orders sent in the last minute on every verdict: without this it scans the journal.
+CREATE INDEX IF NOT EXISTS orders_created_at ON orders (created_at);
 
 CREATE TABLE hedge_log (
   id          INTEGER PRIMARY KEY,

@@ -606,7 +606,6 @@ writeFileSync(
       journaled: { plan: PLAN.journaled, ...goals(b.inProcess, b.roundTrip), revalue: b.revalue, revalueAfterOrder: b.revalueAfter, gate: b.gate, oms: b.oms, rounds: journaled.rounds, verdicts: Object.fromEntries(journaled.verdicts) },
       journal: { ticketInsert: j.ticketInsert, approvalTransaction: j.approvalTx, orderRateCount: { ...j.ordersSince, ordersInJournal: journal.ordersInJournal } },
       ratioP50: { inProcess: b.inProcess.p50 / a.inProcess.p50, roundTrip: b.roundTrip.p50 / a.roundTrip.p50 },
-      moneyFormatUs,
       settings: { placeLimit: BENCH_PLACE_LIMIT, fakeEnforcesRateLimits: false, gateMaxOrdersPerMinute: 'lifted', session: 'REGULAR' },
     },
     null,

@@ -1,5 +1,5 @@
 // The app: the header, then the page chosen in it (see PAGES in stores/navigation.ts) — the
-// cockpit's grid of panels, the Risk page or the Backtest page. Once opened, the backtest page
+// cockpit's grid of panels, the Risk, Hedge, Brokers or Backtest page. Once opened, the backtest page
 // stays mounted (hidden) so a running job keeps its progress.
 import { useEffect, useState } from 'react';
 import { useCockpit } from './stores/app-store.js';
@@ -20,6 +20,7 @@ import { ConnectionBanner, FatalConnectionScreen } from './components/Connection
 import { RiskPage } from './features/risk/RiskPage.js';
 import { BacktestPage } from './features/backtest/BacktestPage.js';
 import { BrokersPage } from './features/brokers/BrokersPage.js';
+import { HedgePage } from './features/hedge/HedgePage.js';
 import { usePage, type PageId } from './stores/navigation.js';
 
 function CockpitPage({ stale }: { stale: boolean }) {
@@ -46,6 +47,8 @@ function CurrentPage({ page, stale }: { page: PageId; stale: boolean }) {
       return <CockpitPage stale={stale} />;
     case 'risk':
       return <RiskPage stale={stale} />;
+    case 'hedge':
+      return <HedgePage stale={stale} />;
     case 'brokers':
       return <BrokersPage stale={stale} />;
     case 'backtest':

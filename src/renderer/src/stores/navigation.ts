@@ -6,6 +6,7 @@ import { createStore } from 'zustand/vanilla';
 export const PAGES = [
   { id: 'cockpit', label: 'Cockpit', title: 'Quotes, positions, Greeks, tickets and orders' },
   { id: 'risk', label: 'Risk', title: 'Limit usage, circuit breaker, scenarios, VaR and risk settings' },
+  { id: 'hedge', label: 'Hedge', title: 'Limit breaches, proposed hedge plans and alternatives, approve / reject, auto-hedge settings and log' },
   { id: 'backtest', label: 'Backtest', title: 'Test a strategy on history: equity curve, metrics, trades, sweeps' },
   { id: 'brokers', label: 'Brokers', title: 'Futu OpenD and Tiger connections: add, connect, status and heartbeat' },
 ] as const;

@@ -7,6 +7,7 @@ import { ModeSwitch } from './ModeSwitch.js';
 import { KillSwitchButton } from './KillSwitchButton.js';
 import { PageNav } from './PageNav.js';
 import { TradingStateBadge } from './TradingStateBadge.js';
+import { HedgeBadge } from './HedgeBadge.js';
 
 function AccountFigures() {
   const nav = useCockpit((s) => s.cockpit?.account.nav);
@@ -123,6 +124,7 @@ export function Header() {
       <BrokerStatus />
       <SessionClock />
       <div className="topbar-spacer" />
+      <HedgeBadge />
       <TradingStateBadge />
       <ModeSwitch />
       <KillSwitchButton />

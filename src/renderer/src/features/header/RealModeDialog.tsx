@@ -1,6 +1,6 @@
 // Typed confirmation for REAL mode: the trader types the broker account number the orders will go
 // to (or REAL when no broker account is in use — the engine then refuses, and says why).
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 
 export interface RealModeDialogProps {
   open: boolean;
@@ -8,11 +8,28 @@ export interface RealModeDialogProps {
   account?: { accountId: string; label: string } | null;
   onClose(): void;
   onConfirm(typed: string): Promise<void>;
+  /** The same typed confirmation for another REAL action (e.g. approving a hedge plan): its own wording and test ids. */
+  title?: string;
+  intro?: ReactNode;
+  confirmLabel?: string;
+  busyLabel?: string;
+  /** Test-id prefix: `<testId>`, `<testId>-input`, `-ok`, `-cancel`, `-account`. */
+  testId?: string;
 }
 
 export const REAL_CONFIRMATION_WORD = 'REAL';
 
-export function RealModeDialog({ open, account, onClose, onConfirm }: RealModeDialogProps) {
+export function RealModeDialog({
+  open,
+  account,
+  onClose,
+  onConfirm,
+  title = 'Switch to REAL trading?',
+  intro,
+  confirmLabel = 'Switch to REAL',
+  busyLabel = 'Switching…',
+  testId = 'confirm-real',
+}: RealModeDialogProps) {
   const word = account?.accountId ?? REAL_CONFIRMATION_WORD;
   const ref = useRef<HTMLDialogElement>(null);
   const [typed, setTyped] = useState('');
@@ -44,18 +61,20 @@ export function RealModeDialog({ open, account, onClose, onConfirm }: RealModeDi
     <dialog
       ref={ref}
       className="dialog dialog-danger"
-      data-testid="confirm-real"
-      aria-labelledby="confirm-real-title"
+      data-testid={testId}
+      aria-labelledby={`${testId}-title`}
       onClose={onClose}
     >
       <form onSubmit={(e) => void submit(e)}>
-        <h2 id="confirm-real-title">Switch to REAL trading?</h2>
-        <p>
-          In REAL mode, approved tickets are sent to the connected broker as live orders. The engine only allows it with a
-          connected live broker and real-time data.
-        </p>
+        <h2 id={`${testId}-title`}>{title}</h2>
+        {intro ?? (
+          <p>
+            In REAL mode, approved tickets are sent to the connected broker as live orders. The engine only allows it with a
+            connected live broker and real-time data.
+          </p>
+        )}
         {account ? (
-          <p data-testid="confirm-real-account">
+          <p data-testid={`${testId}-account`}>
             Orders will go to <strong>{account.label}</strong>, account <strong className="mono">{account.accountId}</strong>.
           </p>
         ) : null}
@@ -64,7 +83,7 @@ export function RealModeDialog({ open, account, onClose, onConfirm }: RealModeDi
             Type <strong className="mono">{word}</strong> to confirm
           </span>
           <input
-            data-testid="confirm-real-input"
+            data-testid={`${testId}-input`}
             value={typed}
             onChange={(e) => setTyped(e.target.value)}
             autoComplete="off"
@@ -73,16 +92,16 @@ export function RealModeDialog({ open, account, onClose, onConfirm }: RealModeDi
           />
         </label>
         <div className="dialog-buttons">
-          <button type="button" data-testid="confirm-real-cancel" onClick={onClose}>
+          <button type="button" data-testid={`${testId}-cancel`} onClick={onClose}>
             Cancel
           </button>
           <button
             type="submit"
             className="danger"
-            data-testid="confirm-real-ok"
+            data-testid={`${testId}-ok`}
             disabled={typed.trim() !== word || sending}
           >
-            {sending ? 'Switching…' : 'Switch to REAL'}
+            {sending ? busyLabel : confirmLabel}
           </button>
         </div>
       </form>

@@ -6,6 +6,7 @@ import {
   approvedBy,
   actorLabel,
   badgeText,
+  badgeValue,
   breachLabel,
   canApprove,
   canReject,
@@ -88,6 +89,7 @@ describe('hedgeableBreaches and the badge', () => {
   it('says breach or breaches', () => {
     expect(badgeText(1)).toBe('Hedge: 1 breach →');
     expect(badgeText(3)).toBe('Hedge: 3 breaches →');
+    expect(badgeValue(2)).toBe('2 breaches →');
   });
 });
 

@@ -15,9 +15,14 @@ export function hedgeableBreaches(limits: readonly LimitUsage[] | undefined): Li
   return (limits ?? []).filter((l) => l.level === 'red' && HEDGEABLE_GROUPS.has(l.group));
 }
 
+/** `1 → "1 breach →"`, `3 → "3 breaches →"`: the badge's value under its "Hedge:" label. */
+export function badgeValue(count: number): string {
+  return `${count} breach${count === 1 ? '' : 'es'} →`;
+}
+
 /** `1 → "Hedge: 1 breach →"`, `3 → "Hedge: 3 breaches →"`. */
 export function badgeText(count: number): string {
-  return `Hedge: ${count} breach${count === 1 ? '' : 'es'} →`;
+  return `Hedge: ${badgeValue(count)}`;
 }
 
 const GREEK_WORD: Record<GreekName, string> = { delta: 'delta', gamma: 'gamma', vega: 'vega', theta: 'theta' };

@@ -30,7 +30,7 @@ function cellTitle(cell: ScenarioCell, nav: number): string {
   ].join('\n');
 }
 
-function HeatMap({ grid }: { grid: ScenarioGrid }) {
+export function HeatMap({ grid }: { grid: ScenarioGrid }) {
   return (
     <table className="heatmap" data-testid="scenario-table">
       <thead>

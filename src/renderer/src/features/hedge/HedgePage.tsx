@@ -10,7 +10,7 @@ import type { AutoHedgePolicy, HedgeBreach, HedgeLogEntry, HedgePlan, HedgeRun }
 import { engineClient } from '../../api/runtime.js';
 import { Num } from '../../components/Num.js';
 import { Empty, Panel } from '../../components/Panel.js';
-import { formatInstrument, formatNumber, formatPercent, formatTime } from '../../lib/format.js';
+import { formatNumber, formatPercent, formatTime } from '../../lib/format.js';
 import { usePolledQuery } from '../../lib/use-polled-query.js';
 import { useCockpit } from '../../stores/app-store.js';
 import { callEngine, toast } from '../backtest/engine-calls.js';
@@ -31,6 +31,7 @@ import {
   GREEK_ROWS,
   greekScopes,
   hedgeableBreaches,
+  instrumentName,
   isPolicyActor,
   logMessage,
   PLAN_KIND_LABEL,
@@ -238,7 +239,7 @@ function PlanCard({
               <tr key={`${leg.symbol}-${i}`} data-testid="hedge-plan-leg" data-symbol={leg.symbol} data-side={leg.side} data-qty={leg.qty} title={describeLeg(leg)}>
                 <td className={`side-${leg.side.toLowerCase()}`}>{leg.side}</td>
                 <td className="num">{formatNumber(leg.qty, 0)}</td>
-                <td className="mono">{formatInstrument(instruments?.[leg.symbol], leg.symbol)}</td>
+                <td className="mono">{instrumentName(leg.symbol, instruments?.[leg.symbol])}</td>
                 <td className="num" title={detail ? `bid ${formatNumber(detail.bid, 2)} / ask ${formatNumber(detail.ask, 2)}, ${formatNumber(detail.displayedSize, 0)} shown` : undefined}>
                   {detail ? formatNumber(detail.price, 2) : '—'}
                 </td>
@@ -330,6 +331,7 @@ function ScenarioCompare({ run, plan }: { run: HedgeRun; plan: HedgePlan }) {
 // ── execution ──────────────────────────────────────────────────────────────────────────────────
 
 function Execution({ run, timezone }: { run: HedgeRun; timezone: string }) {
+  const instruments = useCockpit((s) => s.cockpit?.instruments);
   const execution = run.execution;
   if (!execution) return null;
   const plan = run.result.plans.find((p) => p.id === execution.planId);
@@ -359,9 +361,18 @@ function Execution({ run, timezone }: { run: HedgeRun; timezone: string }) {
         </thead>
         <tbody>
           {execution.legs.map((leg, i) => (
-            <tr key={`${leg.symbol}-${i}`} data-testid="hedge-exec-leg" data-status={leg.status} data-symbol={leg.symbol}>
+            <tr
+              key={`${leg.symbol}-${i}`}
+              data-testid="hedge-exec-leg"
+              data-status={leg.status}
+              data-symbol={leg.symbol}
+              data-order-id={leg.orderId ?? ''}
+              data-filled={leg.filledQty}
+            >
               <td className="num">{i + 1}</td>
-              <td className="mono">{describeLeg(leg)}</td>
+              <td className="mono" title={describeLeg(leg)}>
+                {leg.side} {formatNumber(leg.qty, 0)} {instrumentName(leg.symbol, instruments?.[leg.symbol])}
+              </td>
               <td>
                 <span className={`status status-${leg.status}`}>{leg.status}</span>
               </td>
@@ -655,7 +666,11 @@ export function HedgePage({ stale }: { stale: boolean }) {
   const planningDone = run !== null && breaches.length > 0;
 
   return (
-    <div className={`hedge-page ${stale ? 'stale' : ''}`} data-testid="hedge-page" data-run-id={run?.id ?? ''} data-run-status={run?.status ?? ''}>
+    <div className={`hedge-page ${stale ? 'stale' : ''}`} data-testid="hedge-page"
+      data-run-id={run?.id ?? ''}
+      data-run-ts={run?.ts ?? ''}
+      data-run-status={run?.status ?? ''}
+    >
       <Panel title="Hedge" area="hedge-run">
         <div className="hedge-run-bar">
           {run ? (

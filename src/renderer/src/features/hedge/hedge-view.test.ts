@@ -16,6 +16,7 @@ import {
   formatScore,
   greekScopes,
   hedgeableBreaches,
+  instrumentName,
   logMessage,
   selectedPlan,
 } from './hedge-view.js';
@@ -141,6 +142,13 @@ describe('plans', () => {
     expect(formatScore(3.256)).toBe('3.26');
     expect(formatScore(1234.4)).toBe('1,234');
     expect(formatScore(null)).toBe('removes no risk');
+  });
+
+  it('names a leg’s instrument like the cockpit, also for a contract not held yet', () => {
+    expect(instrumentName('QQQ261127P00600000', undefined)).toBe('QQQ 27 Nov 26 600 P');
+    expect(instrumentName('SPY', undefined)).toBe('SPY');
+    const held = { symbol: 'AAPL261218C00232500', kind: 'OPTION' as const, underlying: 'AAPL', multiplier: 100, right: 'C' as const, strike: 232.5, expiry: '2026-12-18' };
+    expect(instrumentName(held.symbol, held)).toBe('AAPL 18 Dec 26 232.5 C');
   });
 
   it('describes a leg as the ticket will hold it', () => {

@@ -1,7 +1,8 @@
 // Pure helpers for the Hedge page and the header's hedge badge: which limits a hedge can fix, the
 // badge text, breach and plan labels, the Greeks before → after and the cost breakdown of a plan,
 // who approved what, and when a plan may be approved. No React, no engine calls.
-import type { BrokerState, TradingMode } from '../../../../shared/domain.js';
+import type { BrokerState, Instrument, TradingMode } from '../../../../shared/domain.js';
+import { displayName, formatExpiry, formatStrike, parseOcc } from '../../../../shared/instruments.js';
 import type { GreekName, HedgeBreach, HedgeGreeks, HedgeLogEntry, HedgePlan, HedgePlanKind, HedgeRun, HedgeRunStatus } from '../../../../shared/hedge.js';
 import type { LimitUsage } from '../../../../shared/risk.js';
 import { formatNumber } from '../../lib/format.js';
@@ -180,6 +181,16 @@ export function approvalConfirmation(mode: TradingMode | undefined, broker: Brok
   if (mode !== 'REAL') return null;
   const account = broker?.accountId ? { accountId: broker.accountId, label: broker.label ?? broker.name } : null;
   return { word: account?.accountId ?? 'REAL', account };
+}
+
+/**
+ * How a trader reads a leg's instrument: the cockpit's name when the instrument is known, else
+ * read from its OCC symbol (a hedge often trades a contract the book does not hold yet).
+ */
+export function instrumentName(symbol: string, instrument: Instrument | undefined): string {
+  if (instrument) return displayName(instrument);
+  const occ = parseOcc(symbol);
+  return occ ? `${occ.underlying} ${formatExpiry(occ.expiry)} ${formatStrike(occ.strike)} ${occ.right}` : symbol;
 }
 
 /** `BUY 3 QQQ250117P00480000` — one leg as the ticket will hold it. */

@@ -2,10 +2,16 @@
 // starts with short-dated gamma over its 5% cap): the header badge, the breach and the proposed
 // plan with its alternatives, the scenario grids before and after, approving in DRY_RUN (the legs
 // become paper orders and the breach clears or shrinks), rejecting, OFF refusing, the auto-hedge
-// policy form (field errors, round trip, persistence) and an automatic hedge journaled as approved
-// by the policy.
+// policy form (field errors, round trip, persistence), an automatic hedge journaled as approved
+// by the policy, and REAL through a FakeOpenD: approval asks for the account number.
+import { createHash } from 'node:crypto';
 import type { Locator, Page } from '@playwright/test';
+import { FakeOpenD, REAL_ACC_ID } from '../src/main/brokers/futu/fake/server.js';
+import { PROTO } from '../src/main/brokers/futu/proto.js';
 import { expect, openCockpit, test } from './fixtures.js';
+
+const PASSWORD = 'e2e-hedge-pw-7731';
+const ACCOUNT = REAL_ACC_ID.toString();
 
 async function openHedgePage(page: Page): Promise<void> {
   await page.getByTestId('nav-hedge').click();
@@ -237,4 +243,71 @@ test('auto-hedge on: the policy executes the proposed plan and the log says it w
   await expect(auto.first()).toBeVisible({ timeout: 30_000 });
   await expect(auto.first().getByTestId('hedge-log-message')).toContainText(/approved by policy auto-hedge/i);
   await expect(page.locator('[data-testid="hedge-exec-actor"][data-actor="policy:auto-hedge"]')).toHaveText('approved by policy auto-hedge', { timeout: 15_000 });
+});
+
+test('REAL: approving asks for the broker account number, and only that number sends the hedge to OpenD', async ({ page, cockpit }) => {
+  const fake = new FakeOpenD({ tradePasswordMd5: createHash('md5').update(PASSWORD).digest('hex'), keepAliveIntervalSec: 1 });
+  const { port } = await fake.start();
+  // The gate and the guard refuse stale quotes: the broker keeps quoting AAPL.
+  const quoting = setInterval(() => fake.setQuote('AAPL', { bid: 229.99, ask: 230.01, last: 230 }), 500);
+  try {
+    await openCockpit(page, cockpit.url);
+    await page.getByTestId('nav-brokers').click();
+    await page.getByTestId('broker-add').click();
+    await page.getByTestId('broker-label-input').fill('Futu live');
+    await page.getByTestId('broker-host').fill('127.0.0.1');
+    await page.getByTestId('broker-port').fill(String(port));
+    await page.getByTestId('broker-env').selectOption('REAL');
+    await page.getByTestId('broker-account').fill(ACCOUNT);
+    await page.getByTestId('broker-secret-tradePassword').fill(PASSWORD);
+    await page.getByTestId('broker-save').click();
+    const row = page.getByTestId('broker-row');
+    await row.getByTestId('broker-connect').click();
+    await expect(row.getByTestId('broker-state')).toHaveAttribute('data-state', 'connected');
+    await row.getByTestId('broker-use').click();
+    await expect(row.getByTestId('broker-used')).toHaveAttribute('data-attached', 'true');
+
+    // 100 AAPL is about 8% of this account's NAV in cash delta: a 5% portfolio delta cap breaches it.
+    await page.getByTestId('nav-risk').click();
+    await page.getByTestId('limit-portfolio.deltaPctNav').fill('5');
+    await page.getByTestId('risk-save').click();
+    await expect(page.getByTestId('risk-settings-status')).toHaveText(/Saved/);
+
+    await page.getByTestId('mode-REAL').click();
+    await page.getByTestId('confirm-real-input').fill(ACCOUNT);
+    await page.getByTestId('confirm-real-ok').click();
+    await expect(page.getByTestId('trading-mode')).toHaveText(/REAL/);
+
+    await openHedgePage(page);
+    // With a broker account in use the simulated market's clock stops, and with it the breach
+    // re-planning: the trader plans on demand.
+    await page.getByTestId('hedge-replan').click();
+    await expect(page.locator('[data-testid="toast"]', { hasText: /^Re-planned: 1 breach/ })).toBeVisible();
+    await expect(page.locator('[data-testid="hedge-breach"][data-id="portfolio.delta"]')).toHaveCount(1, { timeout: 20_000 });
+    const chosen = await chosenPlan(page);
+    const planId = (await chosen.getAttribute('data-plan-id'))!;
+    const leg = chosen.getByTestId('hedge-plan-leg').first();
+    await expect(leg).toHaveAttribute('data-symbol', 'AAPL');
+    await expect(leg).toHaveAttribute('data-side', 'SELL');
+    await page.locator(`[data-testid="hedge-plan"][data-plan-id="${planId}"]`).getByTestId('hedge-approve').click();
+
+    // The dialog names the account; nothing but its number confirms, and nothing is sent before.
+    const dialog = page.getByTestId('hedge-confirm');
+    await expect(dialog).toBeVisible();
+    await expect(page.getByTestId('hedge-confirm-account')).toContainText(ACCOUNT);
+    await page.getByTestId('hedge-confirm-input').fill('REAL');
+    await expect(page.getByTestId('hedge-confirm-ok')).toBeDisabled();
+    expect(fake.requestsOf(PROTO.TrdPlaceOrder)).toHaveLength(0);
+    await page.getByTestId('hedge-confirm-input').fill(ACCOUNT);
+    await page.getByTestId('hedge-confirm-ok').click();
+    await expect(dialog).toBeHidden();
+
+    await expect(page.getByTestId('hedge-execution')).toHaveAttribute('data-plan-id', planId);
+    await expect(page.getByTestId('hedge-exec-leg').first()).toHaveAttribute('data-status', 'filled', { timeout: 30_000 });
+    expect(fake.requestsOf(PROTO.TrdPlaceOrder)).toHaveLength(1);
+    expect(fake.account(REAL_ACC_ID).positions.get('AAPL')?.qty).toBeLessThan(100);
+  } finally {
+    clearInterval(quoting);
+    await fake.stop();
+  }
 });

@@ -595,6 +595,7 @@ export class Engine {
       { nav: this.valuation.nav, startOfDayNav: this.startOfDayNav, sessionDate: this.sessionDate },
     );
     this.revalue();
+    this.hedge?.bookChanged(`the book shown is now ${accountId}`);
     this.publisher.resync();
   }
 

@@ -207,6 +207,24 @@ describe('trading a broker account', () => {
     expect(fake.requestsOf(PROTO.TrdModifyOrder)).toHaveLength(1);
   });
 
+  it('re-plans hedges on the broker account by itself when it breaches, from the broker’s chain; the demo account’s proposal is void', async () => {
+    const demo = await call('hedge.runOnce', {});
+    await useFutu();
+    expect(engine.hedge.currentRun()).toMatchObject({ id: demo.id, status: 'superseded' });
+    const limits = await call('risk.limits.get', {});
+    const tight = { maxExposureNotional: 1_000 };
+    await call('risk.limits.set', { limits: { ...limits, tiers: { T1: { ...limits.tiers.T1, ...tight }, T2: { ...limits.tiers.T2, ...tight }, T3: { ...limits.tiers.T3, ...tight } } } });
+    const run = await waitFor(() => {
+      const r = engine.hedge.currentRun();
+      return r && r.id !== demo.id && r.result.breaches.some((b) => b.id === 'tier.AAPL') ? r : undefined;
+    }, 'a breach-triggered plan on the broker account', 10_000);
+    expect(run.result.trigger).toBe('breach');
+    expect(run.result.nav).toBeCloseTo(mirror.current.account.nav, -2);
+    expect(run.result.plans.length).toBeGreaterThan(0);
+    // Option candidates come from the broker's own AAPL chain.
+    expect(fake.requestsOf(PROTO.QotGetOptionChain).length).toBeGreaterThan(0);
+  });
+
   it('refuses a connection that is not connected or an account it does not have; stopping brings back the demo account', async () => {
     const saved = await call('brokers.save', { venue: 'futu', label: 'Futu live', host: '127.0.0.1', port, env: 'REAL', accountId: '12345', secrets: { tradePassword: PASSWORD } });
     expect((await callError('brokers.use', { id: saved.id })).code).toBe('BROKER_NOT_CONNECTED');

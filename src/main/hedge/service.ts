@@ -196,7 +196,8 @@ export class HedgeService {
    */
   async onTick(breached: boolean): Promise<void> {
     if (this.planning) return;
-    const now = this.host.now();
+    // Throttles run on the wall clock: the trading clock jumps (the simulator's nights, or a switch to a broker account).
+    const now = Date.now();
     const policy = this.policy();
     const open = this.host.session() === 'REGULAR';
     let trigger: HedgeTrigger | null = null;
@@ -224,7 +225,7 @@ export class HedgeService {
       return skip('the plan is not purely risk-reducing.');
     }
     const last = this.lastAutoByUnderlying.get(chosen.underlying);
-    const now = this.host.now();
+    const now = Date.now();
     if (last !== undefined && now - last < policy.cooldownSec * 1000) {
       return skip(`cooling down (${Math.ceil((policy.cooldownSec * 1000 - (now - last)) / 1000)} s left for ${chosen.underlying}).`);
     }
@@ -264,6 +265,13 @@ export class HedgeService {
     this.record(actor, 'execute', run.id, plan.underlying, `${actor === AUTO_HEDGE_ACTOR ? 'Approved by policy auto-hedge' : 'Approved by the trader'}: ${plan.description} (notional ${notional.toFixed(0)}).`);
     this.sendLeg(executing, 0);
     return this.current!;
+  }
+
+  /** The book on screen changed (a broker account used or released): a proposal for the old one is void. */
+  bookChanged(why: string): void {
+    if (this.current?.status === 'proposed') this.finish(this.current, 'superseded', `Superseded: ${why}.`);
+    this.lastBreachRunAt = 0;
+    this.lastScheduleRunAt = 0;
   }
 
   reject(runId: string, reason: string | undefined, actor = 'user'): HedgeRun {

@@ -83,3 +83,23 @@ export async function numberIn(page: Page, testId: string): Promise<number> {
   const raw = await page.getByTestId(testId).first().getAttribute('data-value');
   return Number(raw);
 }
+
+/** On the Brokers page: adds a Futu REAL connection to a fake OpenD, connects it and uses its account for trading. */
+export async function useFutuAccount(page: Page, opts: { port: number; account: string; password: string; label?: string }): Promise<void> {
+  await page.getByTestId('nav-brokers').click();
+  await page.getByTestId('broker-add').click();
+  await page.getByTestId('broker-label-input').fill(opts.label ?? 'Futu live');
+  await page.getByTestId('broker-host').fill('127.0.0.1');
+  await page.getByTestId('broker-port').fill(String(opts.port));
+  await page.getByTestId('broker-env').selectOption('REAL');
+  await page.getByTestId('broker-account').fill(opts.account);
+  await page.getByTestId('broker-secret-tradePassword').fill(opts.password);
+  await page.getByTestId('broker-save').click();
+  const row = page.getByTestId('broker-row');
+  await expect(row.getByTestId('broker-use')).toHaveCount(0); // not connected yet
+  await row.getByTestId('broker-connect').click();
+  await expect(row.getByTestId('broker-state')).toHaveAttribute('data-state', 'connected');
+  await row.getByTestId('broker-use').click();
+  await expect(row.getByTestId('broker-used')).toHaveAttribute('data-attached', 'true');
+  await expect(row.getByTestId('broker-used')).toContainText(opts.account);
+}

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Locator, Page } from '@playwright/test';
 import { FakeOpenD, REAL_ACC_ID } from '../src/main/brokers/futu/fake/server.js';
 import { PROTO } from '../src/main/brokers/futu/proto.js';
-import { expect, openCockpit, test } from './fixtures.js';
+import { expect, openCockpit, test, useFutuAccount } from './fixtures.js';
 
 const PASSWORD = 'e2e-hedge-pw-7731';
 const ACCOUNT = REAL_ACC_ID.toString();
@@ -252,20 +252,7 @@ test('REAL: approving asks for the broker account number, and only that number s
   const quoting = setInterval(() => fake.setQuote('AAPL', { bid: 229.99, ask: 230.01, last: 230 }), 500);
   try {
     await openCockpit(page, cockpit.url);
-    await page.getByTestId('nav-brokers').click();
-    await page.getByTestId('broker-add').click();
-    await page.getByTestId('broker-label-input').fill('Futu live');
-    await page.getByTestId('broker-host').fill('127.0.0.1');
-    await page.getByTestId('broker-port').fill(String(port));
-    await page.getByTestId('broker-env').selectOption('REAL');
-    await page.getByTestId('broker-account').fill(ACCOUNT);
-    await page.getByTestId('broker-secret-tradePassword').fill(PASSWORD);
-    await page.getByTestId('broker-save').click();
-    const row = page.getByTestId('broker-row');
-    await row.getByTestId('broker-connect').click();
-    await expect(row.getByTestId('broker-state')).toHaveAttribute('data-state', 'connected');
-    await row.getByTestId('broker-use').click();
-    await expect(row.getByTestId('broker-used')).toHaveAttribute('data-attached', 'true');
+    await useFutuAccount(page, { port, account: ACCOUNT, password: PASSWORD });
 
     // 100 AAPL is about 8% of this account's NAV in cash delta: a 5% portfolio delta cap breaches it.
     await page.getByTestId('nav-risk').click();

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { FakeOpenD, REAL_ACC_ID } from '../src/main/brokers/futu/fake/server.js';
 import { PROTO } from '../src/main/brokers/futu/proto.js';
-import { expect, openCockpit, test } from './fixtures.js';
+import { expect, openCockpit, test, useFutuAccount } from './fixtures.js';
 
 const PASSWORD = 'e2e-live-pw-5521';
 const ACCOUNT = REAL_ACC_ID.toString();
@@ -15,22 +15,7 @@ test('use a Futu account for trading: its positions, REAL naming the account, on
   const { port } = await fake.start();
   try {
     await openCockpit(page, cockpit.url);
-    await page.getByTestId('nav-brokers').click();
-    await page.getByTestId('broker-add').click();
-    await page.getByTestId('broker-label-input').fill('Futu live');
-    await page.getByTestId('broker-host').fill('127.0.0.1');
-    await page.getByTestId('broker-port').fill(String(port));
-    await page.getByTestId('broker-env').selectOption('REAL');
-    await page.getByTestId('broker-account').fill(ACCOUNT);
-    await page.getByTestId('broker-secret-tradePassword').fill(PASSWORD);
-    await page.getByTestId('broker-save').click();
-    const row = page.getByTestId('broker-row');
-    await expect(row.getByTestId('broker-use')).toHaveCount(0); // not connected yet
-    await row.getByTestId('broker-connect').click();
-    await expect(row.getByTestId('broker-state')).toHaveAttribute('data-state', 'connected');
-    await row.getByTestId('broker-use').click();
-    await expect(row.getByTestId('broker-used')).toHaveAttribute('data-attached', 'true');
-    await expect(row.getByTestId('broker-used')).toContainText(ACCOUNT);
+    await useFutuAccount(page, { port, account: ACCOUNT, password: PASSWORD });
 
     // The header names the account; the book is the broker's (a paper copy of it in DRY_RUN).
     await expect(page.getByTestId('broker-account')).toContainText(ACCOUNT);

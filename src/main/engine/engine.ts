@@ -544,9 +544,9 @@ export class Engine {
     if (!first) {
       for (const symbol of new Set([...before.keys(), ...after.keys()])) {
         const was = before.get(symbol) ?? 0;
-        const now = after.get(symbol)?.qty ?? 0;
-        if (was !== now && !working.has(symbol)) {
-          this.riskEvent('warning', 'POSITION_MISMATCH', `${live.account.state().label} holds ${now} ${symbol}; Deltadeck expected ${was}. The cockpit now shows the broker's position.`, symbol);
+        const held = after.get(symbol)?.qty ?? 0;
+        if (was !== held && !working.has(symbol)) {
+          this.riskEvent('warning', 'POSITION_MISMATCH', `${live.account.state().label} holds ${held} ${symbol}; Deltadeck expected ${was}. The cockpit now shows the broker's position.`, symbol);
         }
       }
     }

@@ -1,40 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { CockpitState } from '../../shared/domain.js';
-import type { CockpitClient } from '../../shared/api/client.js';
-import type { Engine } from './engine.js';
-import { connect, makeTempDir, openTestEngine, StateMirror, waitFor } from './testing.js';
+import { useTestEngine } from './engine.testing.js';
+import { StateMirror, waitFor } from './testing.js';
 
-let tmp: ReturnType<typeof makeTempDir>;
-let engine: Engine | undefined;
-let client: CockpitClient;
-
-beforeEach(async () => {
-  tmp = makeTempDir();
-  engine = await openTestEngine(tmp.dir);
-  client = connect(engine);
-});
-
-afterEach(async () => {
-  client.close();
-  await engine?.close();
-  tmp.remove();
-});
+const te = useTestEngine();
 
 async function reopen(): Promise<StateMirror> {
-  client.close();
-  await engine!.close();
-  engine = await openTestEngine(tmp.dir);
-  client = connect(engine);
-  const mirror = new StateMirror(client);
+  await te.reopen();
+  const mirror = new StateMirror(te.client);
   await mirror.ready();
   return mirror;
 }
 
 describe('engine end to end over the Cockpit API', () => {
   it('starts on the demo options portfolio with a valid snapshot, NAV and Greeks', async () => {
-    const state = await client.invoke('state.get', {});
+    const state = await te.client.invoke('state.get', {});
     expect(() => CockpitState.parse(state)).not.toThrow();
     expect(state.mode).toBe('DRY_RUN');
     expect(state.broker).toMatchObject({ kind: 'simulated', connection: 'connected' });
@@ -60,7 +42,7 @@ describe('engine end to end over the Cockpit API', () => {
   });
 
   it('streams coalesced patches in which quotes move', async () => {
-    const mirror = new StateMirror(client);
+    const mirror = new StateMirror(te.client);
     const first = await mirror.ready();
     const spy0 = first.quotes.SPY!.last;
     await waitFor(() => mirror.current.quotes.SPY!.ts > first.quotes.SPY!.ts && mirror.patches >= 5, 'several patches');
@@ -76,18 +58,18 @@ describe('engine end to end over the Cockpit API', () => {
   });
 
   it('a manual ticket is checked, approved, filled on the paper ledger, and journaled', async () => {
-    const mirror = new StateMirror(client);
+    const mirror = new StateMirror(te.client);
     const before = await mirror.ready();
     const cashBefore = before.account.cash;
     const aaplBefore = before.positions.find((p) => p.symbol === 'AAPL')!.qty;
 
-    const ticket = await client.invoke('ticket.create', { intent: { symbol: 'aapl', side: 'BUY', qty: 10, orderType: 'MARKET' } });
+    const ticket = await te.client.invoke('ticket.create', { intent: { symbol: 'aapl', side: 'BUY', qty: 10, orderType: 'MARKET' } });
     expect(ticket.status).toBe('pending');
     expect(ticket.intent.symbol).toBe('AAPL');
     expect(ticket.verdict).not.toBe('red');
     expect(ticket.checks.map((c) => c.check)).toEqual(expect.arrayContaining(['mode', 'quote', 'price', 'cash']));
 
-    const { order } = await client.invoke('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
+    const { order } = await te.client.invoke('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
     expect(order.status).toBe('submitted');
 
     const filled = await waitFor(() => mirror.current.orders.find((o) => o.id === order.id && o.status === 'filled'), 'the fill');
@@ -97,73 +79,73 @@ describe('engine end to end over the Cockpit API', () => {
     const cashAfter = mirror.current.account.cash;
     expect(cashAfter).toBeCloseTo(cashBefore - fill.qty * fill.price - fill.commission, 6);
 
-    const events = await client.invoke('order.events', { orderId: order.id });
+    const events = await te.client.invoke('order.events', { orderId: order.id });
     expect(events.map((e) => e.toStatus)).toEqual(['pending_approval', 'approved', 'submitted', 'accepted', 'filled']);
     expect(mirror.current.tickets.find((t) => t.id === ticket.id)?.status).toBe('approved');
     mirror.stop();
   });
 
   it('approval is single-use and bound to the ticket content', async () => {
-    const ticket = await client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'MARKET' } });
-    const wrong = await client.call('ticket.approve', { ticketId: ticket.id, contentHash: 'x'.repeat(64) });
+    const ticket = await te.client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'MARKET' } });
+    const wrong = await te.client.call('ticket.approve', { ticketId: ticket.id, contentHash: 'x'.repeat(64) });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'TICKET_CHANGED' } });
-    await client.invoke('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
-    const again = await client.call('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
+    await te.client.invoke('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
+    const again = await te.client.call('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
     expect(again).toMatchObject({ ok: false, error: { code: 'TICKET_NOT_PENDING' } });
   });
 
   it('a red ticket cannot be approved', async () => {
-    const state = await client.invoke('state.get', {});
+    const state = await te.client.invoke('state.get', {});
     const ask = state.quotes.NVDA!.ask;
-    const ticket = await client.invoke('ticket.create', {
+    const ticket = await te.client.invoke('ticket.create', {
       intent: { symbol: 'NVDA', side: 'BUY', qty: 10, orderType: 'LIMIT', limitPrice: Math.round(ask * 150) / 100 },
     });
     expect(ticket.verdict).toBe('red');
     expect(ticket.checks.find((c) => c.level === 'red')?.code).toBe('PRICE_FAR_FROM_MARKET');
-    const res = await client.call('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
+    const res = await te.client.call('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
     expect(res).toMatchObject({ ok: false, error: { code: 'TICKET_RED' } });
-    const orders = (await client.invoke('state.get', {})).orders;
+    const orders = (await te.client.invoke('state.get', {})).orders;
     expect(orders.some((o) => o.ticketId === ticket.id)).toBe(false);
   });
 
   it('buying more than the cash allows is red', async () => {
-    const ticket = await client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 100_000, orderType: 'MARKET' } });
+    const ticket = await te.client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 100_000, orderType: 'MARKET' } });
     expect(ticket.checks).toContainEqual(expect.objectContaining({ check: 'cash', level: 'red', code: 'INSUFFICIENT_CASH' }));
   });
 
   it('in OFF no ticket can be created or sent; REAL is refused with the simulated broker', async () => {
-    const pending = await client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'MARKET' } });
-    await client.invoke('mode.set', { mode: 'OFF' });
-    const create = await client.call('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'MARKET' } });
+    const pending = await te.client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'MARKET' } });
+    await te.client.invoke('mode.set', { mode: 'OFF' });
+    const create = await te.client.call('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'MARKET' } });
     expect(create).toMatchObject({ ok: false, error: { code: 'MODE_OFF' } });
-    const approve = await client.call('ticket.approve', { ticketId: pending.id, contentHash: pending.contentHash });
+    const approve = await te.client.call('ticket.approve', { ticketId: pending.id, contentHash: pending.contentHash });
     expect(approve).toMatchObject({ ok: false, error: { code: 'MODE_OFF' } });
 
-    const real = await client.call('mode.set', { mode: 'REAL', confirm: 'REAL' });
+    const real = await te.client.call('mode.set', { mode: 'REAL', confirm: 'REAL' });
     expect(real).toMatchObject({ ok: false, error: { code: 'REAL_UNAVAILABLE' } });
     if (!real.ok) expect(real.error.message).toMatch(/only the simulated broker/);
-    expect((await client.invoke('state.get', {})).mode).toBe('OFF');
-    const events = await client.invoke('riskEvents.list', {});
+    expect((await te.client.invoke('state.get', {})).mode).toBe('OFF');
+    const events = await te.client.invoke('riskEvents.list', {});
     expect(events.filter((e) => e.code === 'MODE_CHANGED').at(-1)?.message).toMatch(/DRY_RUN → OFF/);
   });
 
   it('kill switch: mode OFF, working orders and pending tickets cancelled, all journaled', async () => {
-    const mirror = new StateMirror(client);
+    const mirror = new StateMirror(te.client);
     const state = await mirror.ready();
     const bid = state.quotes.AAPL!.bid;
     // A resting buy limit well below the market stays working.
-    const resting = await client.invoke('ticket.create', {
+    const resting = await te.client.invoke('ticket.create', {
       intent: { symbol: 'AAPL', side: 'BUY', qty: 5, orderType: 'LIMIT', limitPrice: Math.round(bid * 80) / 100 },
     });
-    const { order } = await client.invoke('ticket.approve', { ticketId: resting.id, contentHash: resting.contentHash });
+    const { order } = await te.client.invoke('ticket.approve', { ticketId: resting.id, contentHash: resting.contentHash });
     await waitFor(() => mirror.current.orders.find((o) => o.id === order.id && o.status === 'accepted'), 'the order to rest');
-    const pending = await client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'SELL', qty: 1, orderType: 'MARKET' } });
+    const pending = await te.client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'SELL', qty: 1, orderType: 'MARKET' } });
 
-    const result = await client.invoke('killSwitch.activate', {});
+    const result = await te.client.invoke('killSwitch.activate', {});
     expect(result).toEqual({ mode: 'OFF', cancelledOrders: 1, cancelledTickets: 1 });
     await waitFor(() => mirror.current.mode === 'OFF' && mirror.current.orders.find((o) => o.id === order.id)?.status === 'cancelled', 'the cancel');
     expect(mirror.current.tickets.find((t) => t.id === pending.id)?.status).toBe('cancelled');
-    const events = await client.invoke('order.events', { orderId: order.id });
+    const events = await te.client.invoke('order.events', { orderId: order.id });
     expect(events.at(-2)?.detail).toMatch(/cancel requested: kill switch/);
     expect(events.at(-1)?.toStatus).toBe('cancelled');
     await waitFor(() => mirror.current.riskEvents.find((e) => e.code === 'KILL_SWITCH' && e.severity === 'critical'), 'the kill-switch event');
@@ -171,14 +153,14 @@ describe('engine end to end over the Cockpit API', () => {
   });
 
   it('a restart keeps orders, fills, positions, tickets, events and equity; OFF stays OFF', async () => {
-    const ticket = await client.invoke('ticket.create', { intent: { symbol: 'QQQ', side: 'BUY', qty: 3, orderType: 'MARKET' } });
-    const { order } = await client.invoke('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
-    const mirror0 = new StateMirror(client);
+    const ticket = await te.client.invoke('ticket.create', { intent: { symbol: 'QQQ', side: 'BUY', qty: 3, orderType: 'MARKET' } });
+    const { order } = await te.client.invoke('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
+    const mirror0 = new StateMirror(te.client);
     await mirror0.ready();
     await waitFor(() => mirror0.current.orders.find((o) => o.id === order.id && o.status === 'filled'), 'the fill');
     await waitFor(() => mirror0.current.equity.length >= 2, 'equity points');
-    await client.invoke('mode.set', { mode: 'OFF' });
-    const before = await client.invoke('state.get', {});
+    await te.client.invoke('mode.set', { mode: 'OFF' });
+    const before = await te.client.invoke('state.get', {});
 
     const mirror = await reopen();
     const after = mirror.current;
@@ -196,23 +178,21 @@ describe('engine end to end over the Cockpit API', () => {
   });
 
   it('REAL always comes back as DRY_RUN after a restart', async () => {
-    client.close();
-    await engine!.close();
-    const db = new Database(join(tmp.dir, 'deltadeck.db'));
-    db.prepare("UPDATE settings SET value = 'REAL' WHERE key = 'mode'").run();
-    db.close();
-    engine = await openTestEngine(tmp.dir);
-    client = connect(engine);
-    expect((await client.invoke('state.get', {})).mode).toBe('DRY_RUN');
+    await te.reopen(() => {
+      const db = new Database(join(te.dir, 'deltadeck.db'));
+      db.prepare("UPDATE settings SET value = 'REAL' WHERE key = 'mode'").run();
+      db.close();
+    });
+    expect((await te.client.invoke('state.get', {})).mode).toBe('DRY_RUN');
   });
 
   it('an order working when the engine stopped is closed as expired on restart, with a risk event', async () => {
-    const state = await client.invoke('state.get', {});
+    const state = await te.client.invoke('state.get', {});
     const bid = state.quotes.SPY!.bid;
-    const t = await client.invoke('ticket.create', {
+    const t = await te.client.invoke('ticket.create', {
       intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'LIMIT', limitPrice: Math.round(bid * 90) / 100 },
     });
-    const { order } = await client.invoke('ticket.approve', { ticketId: t.id, contentHash: t.contentHash });
+    const { order } = await te.client.invoke('ticket.approve', { ticketId: t.id, contentHash: t.contentHash });
     const mirror = await reopen();
     expect(mirror.current.orders.find((o) => o.id === order.id)?.status).toBe('expired');
     expect(mirror.current.riskEvents.some((e) => e.code === 'ORDER_EXPIRED_ON_RESTART')).toBe(true);
@@ -220,28 +200,28 @@ describe('engine end to end over the Cockpit API', () => {
   });
 
   it('cancels a resting order on request and refuses to cancel a filled one', async () => {
-    const mirror = new StateMirror(client);
+    const mirror = new StateMirror(te.client);
     const state = await mirror.ready();
-    const t = await client.invoke('ticket.create', {
+    const t = await te.client.invoke('ticket.create', {
       intent: { symbol: 'SPY', side: 'SELL', qty: 1, orderType: 'LIMIT', limitPrice: Math.round(state.quotes.SPY!.ask * 110) / 100 },
     });
-    const { order } = await client.invoke('ticket.approve', { ticketId: t.id, contentHash: t.contentHash });
+    const { order } = await te.client.invoke('ticket.approve', { ticketId: t.id, contentHash: t.contentHash });
     await waitFor(() => mirror.current.orders.find((o) => o.id === order.id && o.status === 'accepted'), 'resting');
-    const cancelled = await client.invoke('order.cancel', { orderId: order.id });
+    const cancelled = await te.client.invoke('order.cancel', { orderId: order.id });
     expect(cancelled.status).toBe('cancelled');
-    const again = await client.call('order.cancel', { orderId: order.id });
+    const again = await te.client.call('order.cancel', { orderId: order.id });
     expect(again).toMatchObject({ ok: false, error: { code: 'ORDER_NOT_WORKING' } });
     mirror.stop();
   });
 
   it('accepts an OCC option symbol on a quoted underlying and prices it', async () => {
-    const state = await client.invoke('state.get', {});
+    const state = await te.client.invoke('state.get', {});
     const option = state.positions.find((p) => p.instrument.kind === 'OPTION' && p.instrument.underlying === 'SPY')!;
     const strike = option.instrument.strike! + 5;
     const symbol = `SPY${option.instrument.expiry!.slice(2).replaceAll('-', '')}C${String(strike * 1000).padStart(8, '0')}`;
-    const ticket = await client.invoke('ticket.create', { intent: { symbol, side: 'BUY', qty: 1, orderType: 'MARKET' } });
+    const ticket = await te.client.invoke('ticket.create', { intent: { symbol, side: 'BUY', qty: 1, orderType: 'MARKET' } });
     expect(ticket.estNotional).toBeGreaterThan(0);
-    const unknown = await client.call('ticket.create', { intent: { symbol: 'ZZZZ', side: 'BUY', qty: 1, orderType: 'MARKET' } });
+    const unknown = await te.client.call('ticket.create', { intent: { symbol: 'ZZZZ', side: 'BUY', qty: 1, orderType: 'MARKET' } });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_SYMBOL' } });
   });
 });

@@ -18,8 +18,15 @@ interface Running {
   url: string;
 }
 
+/**
+ * Every cockpit's simulated market starts on a Monday morning session (10:00 New York), so no spec
+ * depends on the day or hour it runs.
+ */
+export const E2E_SIM_START = '2026-06-08T10:00:00-04:00';
+
 function startServer(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, ['bin/deltadeck.mjs', 'serve', '--port', '0', '--no-build', '--json', '--data-dir', dataDir], {
+  const args = ['bin/deltadeck.mjs', 'serve', '--port', '0', '--no-build', '--json', '--data-dir', dataDir, '--sim-start', E2E_SIM_START];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DELTADECK_LOG_LEVEL: 'warn' },
   });

@@ -25,6 +25,14 @@ function parseSeed(value: string): number {
   return seed;
 }
 
+function parseInstant(value: string): number {
+  const ts = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || !Number.isFinite(ts)) {
+    throw new InvalidArgumentError('must be an ISO 8601 instant with its offset, e.g. 2026-06-08T10:00:00-04:00.');
+  }
+  return ts;
+}
+
 function ensureRendererBuilt(): boolean {
   if (existsSync(join(rendererDir(), 'index.html'))) return true;
   process.stderr.write('Building the cockpit UI (first run)…\n');
@@ -43,6 +51,7 @@ interface ServeOptions {
   port: number;
   dataDir: string;
   seed?: number;
+  simStart?: number;
   build: boolean;
   json?: boolean;
   token?: string;
@@ -55,6 +64,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     dataDir,
     port: opts.port,
     seed: opts.seed,
+    ...(opts.simStart !== undefined ? { simStart: opts.simStart } : {}),
     rendererDir: rendererDir(),
     token: opts.token ?? process.env.DELTADECK_TOKEN,
   });
@@ -95,6 +105,7 @@ export function buildProgram(): Command {
     .option('-p, --port <n>', `port to serve on (0 = any free port)`, parsePort, DEFAULT_PORT)
     .option('-d, --data-dir <dir>', 'data directory (database, logs)', defaultDataDir())
     .option('--seed <n>', 'seed of the simulated market on first start', parseSeed)
+    .option('--sim-start <instant>', 'where the simulated market starts on first start (ISO 8601 with offset; default now)', parseInstant)
     .option('--no-build', 'do not build the UI when it is missing')
     .option('--json', 'print the URL as one JSON line')
     .action(async (opts: ServeOptions) => serve(opts));

@@ -66,6 +66,11 @@ export interface EngineOptions {
   tickIntervalMs?: number;
   /** Simulated clock speed: 1 = real time. */
   clockSpeed?: number;
+  /**
+   * Where the simulated clock starts on first start (that instant, or the next session open after
+   * it); later starts continue from the saved clock. Default: the wall clock. Tests and demos pin it.
+   */
+  simStart?: number;
   /** Paper-broker latency. */
   paperLatencyMs?: number;
   /** How often an equity point is recorded. */
@@ -93,6 +98,8 @@ interface DemoPosition {
   avgPriceFactor: number;
   right?: 'C' | 'P';
   dte?: number;
+  /** The contract comes from a daily expiry cycle (SPY, QQQ), not the weekly Fridays. */
+  daily?: boolean;
   moneyness?: number;
 }
 
@@ -162,7 +169,11 @@ export class Engine {
     const seed = Number(this.repo.getSetting('sim.seed') ?? options.seed ?? DEFAULT_SEED);
     this.repo.setSetting('sim.seed', String(seed));
     const clockState = this.readJsonSetting<SimClockState>('sim.clock');
-    this.clock = new SimSessionClock(this.calendar, { state: clockState, speed: options.clockSpeed ?? 1 });
+    this.clock = new SimSessionClock(this.calendar, {
+      state: clockState,
+      speed: options.clockSpeed ?? 1,
+      ...(options.simStart !== undefined ? { start: options.simStart } : {}),
+    });
     this.market = new SimMarket({
       underlyings: options.underlyings ?? DEFAULT_UNDERLYINGS,
       seed,
@@ -784,7 +795,7 @@ export class Engine {
       }
       const grid = spot >= 100 ? 5 : 1;
       const strike = Math.round((spot * (p.moneyness ?? 1)) / grid) * grid;
-      const expiry = this.calendar.fridayExpiryOnOrAfter(addDays(date, p.dte ?? 30));
+      const expiry = demoExpiry(this.calendar, date, p.dte ?? 30, p.daily);
       const instrument: Instrument = {
         symbol: occSymbol(p.underlying, expiry, p.right, strike),
         kind: 'OPTION',
@@ -1456,6 +1467,28 @@ export class Engine {
     this.lock.release();
     this.log.info('engine stopped');
   }
+}
+
+/** Days to expiry that make a demo position short-dated (the default short-dated bucket). */
+const DEMO_SHORT_DATED_DAYS = 7;
+
+/**
+ * The demo book's expiry for a position `dte` calendar days out. A daily-listed contract (SPY and
+ * QQQ list an expiry every trading day) expires on the trading day on or after that day; a weekly
+ * one on the Friday on or after it — except that a short-dated position (dte ≤ 7) always lands in
+ * the first week, on the nearest Friday after the first session. So the demo starts inside the
+ * short-dated bucket whatever the weekday of its first session.
+ */
+export function demoExpiry(calendar: TradingCalendar, sessionDate: string, dte: number, daily = false): string {
+  const target = addDays(sessionDate, dte);
+  if (daily) return calendar.onOrAfter(target);
+  const expiry = calendar.fridayExpiryOnOrAfter(target);
+  if (dte > DEMO_SHORT_DATED_DAYS || daysBetween(sessionDate, expiry) <= DEMO_SHORT_DATED_DAYS) return expiry;
+  return calendar.fridayExpiryOnOrAfter(addDays(sessionDate, 1));
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 function round2(x: number): number {

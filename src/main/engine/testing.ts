@@ -15,7 +15,14 @@ export function makeTempDir(prefix = 'deltadeck-test-'): { dir: string; remove()
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Where every test's simulated market starts: a Monday morning session (10:00 New York), so no test
+ * depends on the day or hour it runs. Tests of other days pass their own `simStart`.
+ */
+export const TEST_SIM_START = Date.parse('2026-06-08T14:00:00Z');
+
 export const FAST: Partial<EngineOptions> = {
+  simStart: TEST_SIM_START,
   tickIntervalMs: 40,
   paperLatencyMs: 5,
   equityIntervalMs: 200,

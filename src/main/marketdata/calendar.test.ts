@@ -205,6 +205,21 @@ describe('SimSessionClock', () => {
     expect(holiday.sessionDate).toBe('2026-11-27');
   });
 
+  it('starts at an injected instant, whatever the wall clock says, and runs at wall speed from there', () => {
+    const wall = wallAt('2026-12-12T03:00:00Z'); // a Saturday night
+    const clock = new SimSessionClock(cal, { wallNow: wall.now, start: utc('2026-06-10T14:00:00Z') }); // Wed 10:00 EDT
+    expect(clock.sessionDate).toBe('2026-06-10');
+    expect(clock.now()).toBe(utc('2026-06-10T14:00:00Z'));
+    wall.tick(5_000);
+    expect(clock.now()).toBe(utc('2026-06-10T14:00:05Z'));
+    // Before the open, the injected start waits for that day's open like the wall clock would.
+    const early = new SimSessionClock(cal, { wallNow: wall.now, start: utc('2026-06-10T11:00:00Z') });
+    expect(early.now()).toBe(utc('2026-06-10T13:30:00Z'));
+    // A saved state wins over the injected start: a restarted simulator continues where it stopped.
+    const resumed = new SimSessionClock(cal, { wallNow: wall.now, start: utc('2026-06-10T14:00:00Z'), state: { simTs: utc('2026-06-11T15:00:00Z'), sessionDate: '2026-06-11' } });
+    expect(resumed.sessionDate).toBe('2026-06-11');
+  });
+
   it('follows the wall clock when constructed during regular hours', () => {
     const wall = wallAt('2026-07-06T15:00:00Z');
     const clock = new SimSessionClock(cal, { wallNow: wall.now });

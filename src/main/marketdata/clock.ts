@@ -26,23 +26,29 @@ export class SimSessionClock implements Clock {
 
   constructor(
     private readonly calendar: TradingCalendar,
-    options: { state?: SimClockState; speed?: number; wallNow?: () => number } = {},
+    options: {
+      state?: SimClockState;
+      speed?: number;
+      wallNow?: () => number;
+      /** Where a new clock (no saved state) starts: this instant, or the next open after it. Default: the wall clock. */
+      start?: number;
+    } = {},
   ) {
     this.wallNow = options.wallNow ?? Date.now;
     this.speed = options.speed ?? 1;
-    const wall = this.wallNow();
-    this.wallAnchor = wall;
+    this.wallAnchor = this.wallNow();
+    const start = options.start ?? this.wallAnchor;
     if (options.state && calendar.isTradingDay(options.state.sessionDate)) {
       this.date = options.state.sessionDate;
       this.simAnchor = Math.min(Math.max(options.state.simTs, calendar.openAt(this.date)), calendar.closeAt(this.date) - 1);
     } else {
-      const current = calendar.session(wall);
+      const current = calendar.session(start);
       if (current.state === 'REGULAR') {
         this.date = current.date;
-        this.simAnchor = wall;
+        this.simAnchor = start;
       } else {
         const today = calendar.onOrAfter(current.date);
-        this.date = calendar.openAt(today) > wall ? today : calendar.nextTradingDay(today);
+        this.date = calendar.openAt(today) > start ? today : calendar.nextTradingDay(today);
         this.simAnchor = calendar.openAt(this.date);
       }
     }

@@ -12,6 +12,8 @@ export const ErrorCode = z.enum([
   'TIMEOUT',
   'DISCONNECTED',
   'INTERNAL',
+  /** Too many calls in flight on one connection, or the risk calculators' queue is full: nothing ran; retry. */
+  'BUSY',
   // domain
   'NOT_FOUND',
   'MODE_OFF',
@@ -23,6 +25,8 @@ export const ErrorCode = z.enum([
   'TICKET_EXPIRED',
   'TICKET_NOT_PENDING',
   'TICKET_CHANGED',
+  'TICKET_CONTEXT_CHANGED',
+  'TRADE_LOCKED',
   'ORDER_NOT_WORKING',
   'BROKER_REJECTED',
   'INVALID_LIMITS',
@@ -37,6 +41,8 @@ export const ErrorCode = z.enum([
   'BROKER_SETUP_INCOMPLETE',
   'BROKER_CONNECT_FAILED',
   'SECRETS_UNAVAILABLE',
+  /** A connection's address changed: its stored secrets must be entered again (details.secrets names them). */
+  'SECRETS_REQUIRED',
   'BROKER_NOT_CONNECTED',
   'ACCOUNT_NOT_FOUND',
   'ACCOUNT_REQUIRED',

@@ -7,6 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CashGreeks, CheckLevel, CheckResult, Instrument, OrderIntent, Quote } from '../../shared/domain.js';
+import { Instrument as InstrumentSchema, OrderIntent as OrderIntentSchema, Quote as QuoteSchema } from '../../shared/domain.js';
+import { occSymbol } from '../../shared/instruments.js';
 import { DEFAULT_RISK_LIMITS, type GateVerdict, type PortfolioGreeks, type RiskLimits } from '../../shared/risk.js';
 import { evaluateOrder, expectedPrice, isRiskReducing, STOP_SLIPPAGE_PCT, tierOf, worstLevel, type GateBook, type GateContext } from './gate.js';
 
@@ -1006,7 +1008,7 @@ const arbContext: fc.Arbitrary<GateContext> = fc
   }));
 
 describe('evaluateOrder: properties', () => {
-  it('is deterministic, never throws, never puts NaN in the what-if, and its level is its worst check', () => {
+  it('is deterministic, never throws, never puts NaN anywhere in the verdict, and its level is its worst check', () => {
     fc.assert(
       fc.property(arbContext, (c) => {
         const a = evaluateOrder(c);
@@ -1016,10 +1018,7 @@ describe('evaluateOrder: properties', () => {
         if (a.level === 'red') expect(a.checks.some((r) => r.level === 'red')).toBe(true);
         expect(a.checks.length).toBeGreaterThan(0);
         for (const r of a.checks) expect(typeof r.message === 'string' && r.message.length > 0).toBe(true);
-        if (a.whatIf) {
-          const numbers = [...Object.values(a.whatIf.before), ...Object.values(a.whatIf.after), ...Object.values(a.whatIf.order), a.whatIf.nav];
-          for (const x of numbers) expect(Number.isNaN(x)).toBe(false);
-        }
+        for (const [path, x] of numbersIn(a)) expect(Number.isNaN(x), path).toBe(false);
       }),
       { numRuns: 2_000 },
     );
@@ -1058,6 +1057,366 @@ describe('evaluateOrder: properties', () => {
         expectCheck(v, 'REDUCING_ALLOWED', 'green');
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+// ── properties of well-formed orders ────────────────────────────────────────────────────────
+// The generator above stops at input validation most of the time. This one builds contexts in
+// which every field is valid and consistent with the others, so the risk checks decide:
+// - a known instrument: a stock or ETF of each tier, or an option on one that has not expired at
+//   the (generated) `now`, with its expiry, short-dated flag and multiplier;
+// - fresh, uncrossed quotes around one mark (the option's premium is intrinsic value plus time
+//   value from its underlying's spot), and the underlying's quote for an option;
+// - unit Greeks of the right signs (stock: delta only; option: delta by right, gamma and vega
+//   positive, theta negative), none smaller than 0.01 in size when not zero;
+// - an order shape the API schema accepts, its limit within 2.5% of the touch, its stop on the
+//   far side of the market;
+// - a book (NAV, cash, position, underlying exposure, portfolio and short-dated Greeks) inside its
+//   limits, some of it near them;
+// - sizes log-uniform from 0.001% to 100% of NAV, so that small orders pass and large ones breach.
+const CLOCK_FROM = Date.UTC(2020, 0, 1);
+const CLOCK_TO = Date.UTC(2035, 11, 31);
+const UNDERLYING_POOL = [stock('SPY', 'ETF'), stock('AAPL'), stock('TQQQ', 'ETF'), stock('F'), stock('NVDA')] as const;
+// Knobs uniform in value (fc.double is uniform over representations: mostly tiny numbers).
+const unitInterval = fc.integer({ min: 0, max: 1_000_000 }).map((n) => n / 1_000_000);
+const signedUnit = fc.integer({ min: -1_000_000, max: 1_000_000 }).map((n) => n / 1_000_000);
+const lerp = (u: number, lo: number, hi: number) => lo + u * (hi - lo);
+const cents = (x: number) => Math.round(x * 100) / 100;
+const weighted = <T>(...choices: Array<[T, number]>) => fc.oneof(...choices.map(([value, weight]) => ({ arbitrary: fc.constant(value), weight })));
+
+function quoteAround(symbol: string, mark: number, spreadFraction: number, ts: number, lastWithin: number, iv?: number): Quote {
+  const half = Math.max(0.005, (mark * spreadFraction) / 2);
+  const bid = Math.max(0.01, cents(mark - half));
+  const ask = Math.max(bid + 0.01, cents(mark + half));
+  return { symbol, bid, ask, last: cents(bid + lastWithin * (ask - bid)), bidSize: 300, askSize: 300, prevClose: cents(mark), ts, ...(iv === undefined ? {} : { iv }) };
+}
+
+const arbOptionKnobs = fc.record({
+  right: fc.constantFrom('C' as const, 'P' as const),
+  moneyness: unitInterval,
+  expiresInMs: fc.integer({ min: 60_000, max: 400 * DAY_MS }),
+  iv: unitInterval,
+  delta: unitInterval,
+  gamma: unitInterval,
+  vega: unitInterval,
+  theta: unitInterval,
+});
+
+const arbKnobs = fc.record({
+  now: fc.integer({ min: CLOCK_FROM, max: CLOCK_TO }),
+  underlying: fc.constantFrom(...UNDERLYING_POOL),
+  option: fc.option(arbOptionKnobs, { nil: undefined, freq: 2 }),
+  spot: unitInterval,
+  spread: unitInterval,
+  quoteAge: unitInterval,
+  underlyingQuoteAge: unitInterval,
+  lastWithin: unitInterval,
+  side: fc.constantFrom('BUY' as const, 'SELL' as const),
+  orderType: weighted<OrderIntent['orderType']>(['LIMIT', 4], ['MARKET', 2], ['STOP', 1], ['STOP_LIMIT', 1]),
+  size: unitInterval,
+  limitOffset: unitInterval,
+  stopOffset: unitInterval,
+  stopLimitOffset: unitInterval,
+  tif: weighted<'DAY' | 'GTC' | 'IOC'>(['DAY', 4], ['GTC', 2], ['IOC', 1]),
+  outsideRth: weighted([false, 4], [true, 1]),
+  mode: fc.constantFrom('DRY_RUN' as const, 'REAL' as const),
+  session: weighted<GateContext['session']>(['REGULAR', 16], ['PRE', 1], ['POST', 1], ['CLOSED', 1]),
+  tradingState: weighted<GateContext['tradingState']>(['ACTIVE', 5], ['REDUCING', 1]),
+  dailyLoss: unitInterval,
+  drawdown: unitInterval,
+  nav: unitInterval,
+  cash: unitInterval,
+  position: fc.option(signedUnit, { nil: undefined, freq: 3 }),
+  otherExposure: signedUnit,
+  portfolio: fc.tuple(...[0, 1, 2, 3].map(() => signedUnit)),
+  shortDatedBook: fc.tuple(...[0, 1, 2, 3].map(() => signedUnit)),
+  ordersLastMinute: weighted([0, 8], [3, 4], [9, 2], [10, 1], [25, 1]),
+  commission: unitInterval,
+});
+type Knobs = typeof arbKnobs extends fc.Arbitrary<infer K> ? K : never;
+
+/** A well-formed context; with `closeFraction`, the order closes that share of the position (when there is one). */
+function wellFormedContext(k: Knobs, closeFraction?: number): GateContext {
+  const limits = DEFAULT_RISK_LIMITS;
+  const now = k.now;
+  const staleMs = limits.quotes.staleAfterSec * 1000;
+  const spot = cents(lerp(k.spot, 5, 800));
+  const underlyingQuote = quoteAround(k.underlying.symbol, spot, lerp(k.spread, 0.0001, 0.004), now - Math.floor(k.underlyingQuoteAge * (staleMs - 1)), k.lastWithin);
+  let instrument: Instrument = k.underlying;
+  let quote = underlyingQuote;
+  let unitGreeks: CashGreeks = { deltaShares: 1, deltaCash: spot, gammaCash1Pct: 0, vegaCashPerPoint: 0, thetaCashPerDay: 0 };
+  let expiryTs: number | null = null;
+  let shortDated = false;
+  if (k.option) {
+    const o = k.option;
+    const strike = Math.max(1, Math.round(spot * lerp(o.moneyness, 0.8, 1.2)));
+    expiryTs = now + o.expiresInMs;
+    const expiry = new Date(expiryTs).toISOString().slice(0, 10);
+    const years = o.expiresInMs / (365 * DAY_MS);
+    const iv = lerp(o.iv, 0.1, 0.9);
+    const intrinsic = o.right === 'C' ? Math.max(0, spot - strike) : Math.max(0, strike - spot);
+    const premium = Math.max(0.5, cents(intrinsic + 0.4 * spot * iv * Math.sqrt(years)));
+    const multiplier = 100;
+    instrument = { symbol: occSymbol(k.underlying.symbol, expiry, o.right, strike), kind: 'OPTION', underlying: k.underlying.symbol, multiplier, right: o.right, strike, expiry, style: 'american' };
+    quote = quoteAround(instrument.symbol, premium, lerp(k.spread, 0.005, 0.06), now - Math.floor(k.quoteAge * (staleMs - 1)), k.lastWithin, iv);
+    const deltaShares = (o.right === 'C' ? 1 : -1) * lerp(o.delta, 0.05, 0.95) * multiplier;
+    unitGreeks = {
+      deltaShares,
+      deltaCash: deltaShares * spot,
+      gammaCash1Pct: multiplier * spot * lerp(o.gamma, 0.0005, 0.05),
+      vegaCashPerPoint: Math.max(0.01, multiplier * spot * Math.sqrt(years) * 0.004 * lerp(o.vega, 0.5, 1)),
+      thetaCashPerDay: -Math.max(0.01, multiplier * premium * lerp(o.theta, 0.002, 0.05)),
+    };
+    shortDated = o.expiresInMs <= limits.shortDated.days * DAY_MS;
+  }
+
+  // The book's position in the symbol, then the order (an order that closes part of it, when asked).
+  const mark = (quote.bid + quote.ask) / 2;
+  const nav = cents(lerp(k.nav, 200_000, 5_000_000));
+  const tier = limits.tiers[tierOf(limits, instrument.underlying)];
+  // Up to 40% of the tier's exposure cap in this symbol (in cash delta, or in value when that is larger).
+  // A sell mostly comes out of a long position (selling with none opens a short: amber).
+  const held = k.position === undefined ? 0 : k.side === 'SELL' ? Math.abs(k.position) : k.position;
+  const positionQty = Math.round((held * 0.4 * tier.maxExposureNotional) / Math.max(Math.abs(unitGreeks.deltaCash), mark * instrument.multiplier));
+  const underlyingDeltaCash = positionQty * unitGreeks.deltaCash + k.otherExposure * 0.3 * tier.maxExposureNotional;
+  const closing = closeFraction !== undefined && positionQty !== 0;
+  const side = closing ? (positionQty > 0 ? 'SELL' : 'BUY') : k.side;
+  const qty = closing
+    ? Math.max(1, Math.round(Math.abs(positionQty) * closeFraction))
+    : Math.min(1_000_000, Math.max(1, Math.floor((10 ** lerp(k.size, -5, 0) * nav) / (mark * instrument.multiplier))));
+  const buy = side === 'BUY';
+  const touch = buy ? quote.ask : quote.bid;
+  const through = buy ? 1 : -1;
+  const intent: OrderIntent = { symbol: instrument.symbol, side, qty, orderType: k.orderType };
+  const stop = () => Math.max(0.01, cents(touch * (1 + through * lerp(k.stopOffset, 0.005, 0.15))));
+  if (k.orderType === 'LIMIT') intent.limitPrice = Math.max(0.01, cents(touch * (1 + through * lerp(k.limitOffset, -0.02, 0.025))));
+  if (k.orderType === 'STOP') intent.stopPrice = stop();
+  if (k.orderType === 'STOP_LIMIT') {
+    intent.stopPrice = stop();
+    intent.limitPrice = Math.max(0.01, cents(intent.stopPrice * (1 + through * lerp(k.stopLimitOffset, 0, 0.02))));
+  }
+  const isStop = k.orderType === 'STOP' || k.orderType === 'STOP_LIMIT';
+  intent.tif = isStop && k.tif === 'IOC' ? 'DAY' : k.tif;
+  intent.outsideRth = k.orderType === 'LIMIT' && k.outsideRth;
+
+  // The rest of the book
+  const [pd, pg, pv, pt] = k.portfolio;
+  const [sd, sg, sv, st] = k.shortDatedBook;
+  const p = limits.portfolio;
+  const s = limits.shortDated;
+  return {
+    intent,
+    instrument,
+    quote,
+    underlyingQuote,
+    mode: k.mode,
+    venueConnected: true,
+    session: k.session,
+    now,
+    expiryTs,
+    tradingState: k.tradingState,
+    dailyLossPct: k.dailyLoss * 0.9 * limits.loss.dailyLossPct,
+    drawdownPct: k.drawdown * 0.9 * limits.loss.maxDrawdownPct,
+    book: {
+      nav,
+      cash: cents(lerp(k.cash, 0.1, 1) * nav),
+      portfolio: {
+        deltaCash: underlyingDeltaCash + pd! * 0.3 * p.deltaPctNav * nav,
+        gammaCash1Pct: pg! * 0.5 * p.gammaPctNav * nav,
+        vegaCashPerPoint: pv! * 0.5 * p.vegaPctNav * nav,
+        thetaCashPerDay: pt! * 0.5 * p.thetaPctNav * nav,
+      },
+      shortDated: {
+        deltaCash: sd! * 0.5 * s.deltaPctNav * nav,
+        gammaCash1Pct: sg! * 0.5 * s.gammaPctNav * nav,
+        vegaCashPerPoint: sv! * 0.5 * s.vegaPctNav * nav,
+        thetaCashPerDay: st! * 0.5 * s.thetaPctNav * nav,
+      },
+      underlyingDeltaCash,
+      positionQty,
+    },
+    unitGreeks,
+    shortDated,
+    estimatedCommission: cents(lerp(k.commission, 0, 5)),
+    ordersLastMinute: k.ordersLastMinute,
+    limits,
+  };
+}
+
+const arbWellFormed: fc.Arbitrary<GateContext> = arbKnobs.map((k) => wellFormedContext(k));
+/** Half of them orders that close part of (or all) the position: candidates for REDUCING. */
+const arbWellFormedOftenClosing: fc.Arbitrary<GateContext> = fc
+  .tuple(arbKnobs, fc.option(unitInterval, { nil: undefined, freq: 2 }))
+  .map(([k, closeFraction]) => wellFormedContext(k, closeFraction));
+const withQty = (c: GateContext, qty: number): GateContext => ({ ...c, intent: { ...c.intent, qty } });
+
+/** Checks whose red is a breached limit (size, exposure, Greeks, cash, rate, REDUCING) rather than a bad order or market. */
+const LIMIT_CHECKS = new Set(['order-size', 'tier', 'portfolio', 'short-dated', 'cash', 'rate', 'state']);
+const isLimitRed = (r: CheckResult) => r.level === 'red' && LIMIT_CHECKS.has(r.check) && r.code !== 'HALTED';
+/** Checks that depend on the quantity: the order's size and what it adds to the book. */
+const SIZING_CHECKS = new Set(['order-size', 'tier', 'portfolio', 'short-dated', 'cash', 'state']);
+
+/** Every number anywhere in `value` (with its path), for the no-NaN / no-infinity walk. */
+function numbersIn(value: unknown, path = 'verdict', out: Array<[string, number]> = []): Array<[string, number]> {
+  if (typeof value === 'number') out.push([path, value]);
+  else if (Array.isArray(value)) value.forEach((v, i) => numbersIn(v, `${path}[${i}]`, out));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) numbersIn(v, `${path}.${k}`, out);
+  return out;
+}
+
+/**
+ * The module header's definition of risk-reducing, written out independently: the order shrinks
+ * its symbol's position without flipping it, or lowers at least one |portfolio cash Greek| while
+ * raising none (beyond a 1e-9 relative tolerance).
+ */
+function reducesRisk(c: GateContext): boolean {
+  const signed = c.intent.side === 'BUY' ? c.intent.qty : -c.intent.qty;
+  const pos = c.book.positionQty;
+  if (pos !== 0 && Math.sign(signed) !== Math.sign(pos) && Math.abs(signed) <= Math.abs(pos)) return true;
+  const unit = c.unitGreeks!;
+  let lowered = false;
+  for (const key of ['deltaCash', 'gammaCash1Pct', 'vegaCashPerPoint', 'thetaCashPerDay'] as const) {
+    const before = Math.abs(c.book.portfolio[key]);
+    const after = Math.abs(c.book.portfolio[key] + signed * unit[key]);
+    const tolerance = 1e-9 * Math.max(1, before);
+    if (after > before + tolerance) return false;
+    if (after < before - tolerance) lowered = true;
+  }
+  return lowered;
+}
+
+describe('evaluateOrder: properties of well-formed orders', () => {
+  it('generates valid, consistent contexts that reach the risk checks: a good share green, a good share red on a limit', () => {
+    const tally = { runs: 0, green: 0, amber: 0, red: 0, limitRed: 0, reachedRisk: 0, options: 0, inputRed: 0 };
+    fc.assert(
+      fc.property(arbWellFormed, (c) => {
+        // Well-formed by the app's own schemas.
+        expect(OrderIntentSchema.safeParse(c.intent).success, JSON.stringify(c.intent)).toBe(true);
+        expect(InstrumentSchema.safeParse(c.instrument).success).toBe(true);
+        expect(QuoteSchema.safeParse(c.quote).success && QuoteSchema.safeParse(c.underlyingQuote).success).toBe(true);
+        expect(c.quote!.bid).toBeLessThan(c.quote!.ask);
+        expect(c.now - c.quote!.ts).toBeLessThan(c.limits.quotes.staleAfterSec * 1000);
+        if (c.instrument!.kind === 'OPTION') expect(c.expiryTs!).toBeGreaterThan(c.now);
+        const v = evaluateOrder(c);
+        tally.runs++;
+        tally[v.level]++;
+        if (v.checks.some(isLimitRed)) tally.limitRed++;
+        if (v.whatIf) tally.reachedRisk++;
+        if (c.instrument!.kind === 'OPTION') tally.options++;
+        if (v.checks.some((r) => r.check === 'input')) tally.inputRed++;
+      }),
+      { numRuns: 1_500 },
+    );
+    expect(tally.inputRed).toBe(0);
+    expect(tally.reachedRisk / tally.runs).toBeGreaterThanOrEqual(0.95);
+    expect(tally.green / tally.runs).toBeGreaterThanOrEqual(0.2);
+    expect(tally.limitRed / tally.runs).toBeGreaterThanOrEqual(0.2);
+    expect(tally.options / tally.runs).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it('mode OFF is always red (MODE_OFF), whatever else the order and book look like', () => {
+    fc.assert(
+      fc.property(arbWellFormed, (c) => {
+        const v = evaluateOrder({ ...c, mode: 'OFF' });
+        expect(v.level).toBe('red');
+        expectCheck(v, 'MODE_OFF', 'red');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a HALTED account is always red (HALTED), in either mode, whatever the order', () => {
+    fc.assert(
+      fc.property(arbWellFormed, (c) => {
+        const v = evaluateOrder({ ...c, tradingState: 'HALTED' });
+        expect(v.level).toBe('red');
+        expectCheck(v, 'HALTED', 'red');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  // Which reds are monotone in quantity, and why:
+  // - qty-independent reds (mode, state HALTED, instrument, order shape, session, quote, price,
+  //   rate, no Greeks) do not look at the quantity, so they stay;
+  // - per-order caps (MAX_QTY, MAX_NOTIONAL, TIER_ORDER): qty and notional = price × qty ×
+  //   multiplier only grow (the expected price does not depend on qty);
+  // - cash (a buy): cash after = cash − notional − commission only falls (CASH_RESERVE may turn
+  //   into INSUFFICIENT_CASH: the same check stays red);
+  // - exposure, position and Greek caps (TIER_EXPOSURE, TIER_POSITION, PORTFOLIO_*,
+  //   SHORT_DATED_*): the usage after the order is |before + qty × unit|, convex in qty, and red
+  //   needs it above both the cap and the usage before (the order raises it). A convex function
+  //   above its value at 0 at some qty keeps growing beyond it, so the breach stays;
+  // - REDUCING: an order that does not shrink its position cannot start to by growing, and a
+  //   |Greek| it raises keeps rising (same convexity); an order that lowers a |Greek| by less than
+  //   the 1e-9 tolerance could cross it as qty grows, which the generator's unit Greeks (0 or at
+  //   least 0.01) rule out.
+  // So: every red check at qty q is red again (same check) at any larger qty, all else equal.
+  it('a red check stays red as the quantity grows; so a red order stays red', () => {
+    let red = 0;
+    let sizingRed = 0;
+    fc.assert(
+      fc.property(arbWellFormed, unitInterval, (c, grow) => {
+        const small = evaluateOrder(c);
+        const bigQty = Math.min(1_000_000, c.intent.qty + 1 + Math.floor(grow * 20 * c.intent.qty));
+        fc.pre(bigQty > c.intent.qty);
+        const big = evaluateOrder(withQty(c, bigQty));
+        const reds = small.checks.filter((r) => r.level === 'red');
+        if (reds.length > 0) red++;
+        if (reds.some((r) => SIZING_CHECKS.has(r.check))) sizingRed++;
+        for (const r of reds) {
+          expect(big.checks.some((b) => b.check === r.check && b.level === 'red'), `${r.code} at ${c.intent.qty} but not at ${bigQty}: ${codes(big).join(', ')}`).toBe(true);
+        }
+        if (small.level === 'red') expect(big.level).toBe('red');
+      }),
+      { numRuns: 1_000 },
+    );
+    // Not vacuous: many of the generated orders were red on a quantity-dependent limit.
+    expect(sizingRed).toBeGreaterThanOrEqual(200);
+    expect(red).toBeGreaterThanOrEqual(sizingRed);
+  });
+
+  it('in REDUCING only risk-reducing orders pass: the state check is green exactly when the order reduces risk', () => {
+    const tally = { passed: 0, blocked: 0, reducing: 0, notReducing: 0 };
+    fc.assert(
+      fc.property(arbWellFormedOftenClosing, (c0) => {
+        const c: GateContext = { ...c0, tradingState: 'REDUCING' };
+        const v = evaluateOrder(c);
+        const reduces = reducesRisk(c);
+        tally[reduces ? 'reducing' : 'notReducing']++;
+        if (v.level !== 'red') {
+          tally.passed++;
+          expect(reduces, `passed without reducing risk: ${codes(v).join(', ')}`).toBe(true);
+        } else tally.blocked++;
+        expect(hasCode(v, 'REDUCING')).toBe(!reduces);
+        expect(hasCode(v, 'REDUCING_ALLOWED')).toBe(reduces);
+        expect(v.whatIf?.riskReducing).toBe(reduces);
+      }),
+      { numRuns: 800 },
+    );
+    // Both sides exercised: orders that pass in REDUCING, and orders it blocks.
+    expect(tally.passed).toBeGreaterThanOrEqual(100);
+    expect(tally.notReducing).toBeGreaterThanOrEqual(160);
+    expect(tally.reducing).toBeGreaterThanOrEqual(160);
+  });
+
+  it('no verdict carries NaN or an infinity, in any number or message', () => {
+    const variants = fc.constantFrom<(c: GateContext) => GateContext>(
+      (c) => c,
+      (c) => ({ ...c, mode: 'OFF' }),
+      (c) => ({ ...c, tradingState: 'HALTED' }),
+      (c) => ({ ...c, tradingState: 'REDUCING' }),
+      (c) => ({ ...c, session: 'CLOSED' }),
+      (c) => ({ ...c, unitGreeks: null }),
+    );
+    fc.assert(
+      fc.property(arbWellFormed, variants, (c, variant) => {
+        const v = evaluateOrder(variant(c));
+        for (const [path, x] of numbersIn(v)) expect(Number.isFinite(x), `${path} = ${x}`).toBe(true);
+        for (const r of v.checks) expect(r.message, r.code).not.toMatch(/NaN|Infinity|∞|undefined/);
+      }),
+      { numRuns: 800 },
     );
   });
 });

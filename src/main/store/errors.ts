@@ -3,6 +3,12 @@ export type StartupErrorCode =
   | 'DATA_DIR_LOCKED'
   | 'DATA_DIR_UNUSABLE'
   | 'DB_CORRUPT'
+  /** An empty file (or an empty SQLite database) where the database should be: not made a fresh book. */
+  | 'DB_EMPTY'
+  /** Another program's SQLite database where Deltadeck's should be. */
+  | 'DB_NOT_DELTADECK'
+  /** The database (or its folder) cannot be written by this user. */
+  | 'DB_READ_ONLY'
   | 'DB_LOCKED'
   | 'DB_TOO_NEW'
   | 'DB_MIGRATION_FAILED'

@@ -48,7 +48,11 @@ export class DataDirLock {
         return new DataDirLock(file, info);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new StartupError('DATA_DIR_UNUSABLE', `Cannot write to the data directory ${dataDir}: ${(error as Error).message}`);
+          throw new StartupError(
+            'DATA_DIR_UNUSABLE',
+            `Cannot write to the data directory ${dataDir}: ${(error as Error).message}. Deltadeck keeps its database there: ` +
+              `make the folder writable for the user running Deltadeck, or choose another data directory (--data-dir).`,
+          );
         }
         const holder = readLock(file);
         const held = heldHere.has(file) || (holder !== undefined && holder.pid !== process.pid && isAlive(holder.pid));

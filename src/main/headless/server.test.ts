@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { request } from 'node:http';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +41,20 @@ function open(url: string, headers: Record<string, string> = {}): Promise<WebSoc
 
 const closeCode = (ws: WebSocket) => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
 
+/** A GET to the host with the Host header a browser would send for `hostHeader` (fetch cannot set it). */
+function getWithHost(path: string, hostHeader: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, headers: { Host: hostHeader } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
 describe('headless host', () => {
   it('prints a 127.0.0.1 URL with a session token', () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
@@ -64,6 +79,46 @@ describe('headless host', () => {
     expect(await closeCode(wrong)).toBe(WS_CLOSE_UNAUTHORIZED);
     const missing = await open(`ws://127.0.0.1:${host.port}/api`);
     expect(await closeCode(missing)).toBe(WS_CLOSE_UNAUTHORIZED);
+  });
+
+  it('answers only requests addressed to 127.0.0.1 or localhost on its port (DNS rebinding)', async () => {
+    const port = host.port;
+    for (const name of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) {
+      const page = await getWithHost('/', name);
+      expect(page.status, name).toBe(200);
+      expect(page.body).toContain('Deltadeck');
+    }
+    // A page on attacker.example whose name now resolves to 127.0.0.1 sends its own name as Host.
+    for (const name of [`attacker.example:${port}`, 'attacker.example', `127.0.0.1:${port + 1}`, `127.0.0.1.attacker.example:${port}`]) {
+      for (const path of ['/', '/healthz', '/assets/app.js']) {
+        const refused = await getWithHost(path, name);
+        expect(refused.status, `${name} ${path}`).toBe(421);
+        expect(refused.body).not.toContain('<title>');
+        expect(refused.body).not.toContain('"ok"');
+      }
+    }
+    // No Host at all (HTTP/1.0): refused too.
+    const raw = connect(port, '127.0.0.1');
+    raw.end('GET /healthz HTTP/1.0\r\n\r\n');
+    let reply = '';
+    for await (const chunk of raw) reply += String(chunk);
+    expect(reply).toMatch(/^HTTP\/1\.1 421 /);
+  });
+
+  it('/healthz says only that the server is up', async () => {
+    const health = await fetch(`http://127.0.0.1:${host.port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toBe('{"ok":true}');
+  });
+
+  it('refuses the API WebSocket when the Host is not this server, even with the right token', async () => {
+    const url = `ws://127.0.0.1:${host.port}/api?token=${host.token}`;
+    await expect(open(url, { Host: `attacker.example:${host.port}` })).rejects.toThrow(/403/);
+    await expect(open(url, { Host: `attacker.example:${host.port}`, Origin: `http://attacker.example:${host.port}` })).rejects.toThrow(/403/);
+    const local = await open(`ws://localhost:${host.port}/api?token=${host.token}`, { Origin: `http://localhost:${host.port}` });
+    const client = new CockpitClient(wsChannel(local));
+    expect((await client.invoke('ping', {})).version).toBeTruthy();
+    client.close();
   });
 
   it('refuses a WebSocket from a foreign origin', async () => {

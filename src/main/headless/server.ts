@@ -1,5 +1,8 @@
 // The headless host: the engine, the built renderer over HTTP and the Cockpit API over a
 // WebSocket, all bound to 127.0.0.1. A session token (in the page URL) is required for the API.
+// Only requests addressed to this host by a loopback name are answered (a page on another site
+// that re-points its own name at 127.0.0.1 — DNS rebinding — is refused), and /healthz tells a
+// caller without the token nothing but that the server is up.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -55,6 +58,16 @@ function tokenMatches(expected: string, given: string | null): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Host names a browser on this machine uses for the server; anything else is a rebinding attempt. */
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost'] as const;
+
+/** True when the Host header names this server by a loopback name and its port (HTTP/1.1 always sends Host). */
+export function isLoopbackHost(host: string | undefined, port: number): boolean {
+  if (!host) return false;
+  const given = host.trim().toLowerCase();
+  return LOOPBACK_NAMES.some((name) => given === `${name}:${port}` || (port === 80 && given === name));
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -80,14 +93,22 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessH
   const token = options.token ?? randomBytes(24).toString('base64url');
   const uiBuilt = existsSync(join(options.rendererDir, 'index.html'));
 
+  let port = 0;
   const server = createServer((req, res) => {
     securityHeaders(res);
+    if (!isLoopbackHost(req.headers.host, port)) {
+      res
+        .writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+        .end(`This Deltadeck only answers http://127.0.0.1:${port}/ and http://localhost:${port}/.`);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
     if (req.url === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true, mode: engine.getMode() }));
+      // Liveness only: no version, mode, data folder or process id for a caller without the token.
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end('{"ok":true}');
       return;
     }
     if (!uiBuilt) {
@@ -97,13 +118,12 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessH
     serveStatic(options.rendererDir, req, res);
   });
 
-  let port = 0;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const origin = req.headers.origin;
     const allowedOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
-    if (url.pathname !== '/api' || (origin !== undefined && !allowedOrigins.includes(origin))) {
+    if (url.pathname !== '/api' || !isLoopbackHost(req.headers.host, port) || (origin !== undefined && !allowedOrigins.includes(origin))) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }

@@ -1,9 +1,12 @@
 // Collects what changed and sends it to subscribers as one patch at most every `intervalMs`
-// (20 per second by default), so a burst of ticks never floods a renderer.
+// (20 per second by default), so a burst of ticks never floods a renderer. The live slices (mode,
+// broker, clock) go out when they change and at least once a second. The clock and the timer are
+// injectable (tests drive the flushes with ManualTime from ../timers.testing.ts).
 import type { EquityPoint, Fill, Instrument, Order, Quote, RiskEvent, Ticket } from '../../shared/domain.js';
 import type { StateStreamMessage } from '../../shared/api/contract.js';
 import type { StatePatch } from '../../shared/api/state.js';
 import type { CockpitState } from '../../shared/domain.js';
+import { systemTimers, type IntervalTimers } from '../timers.js';
 
 export type StateListener = (message: StateStreamMessage) => void;
 
@@ -13,6 +16,16 @@ export interface PublisherSource {
   valuationSlices(): Pick<StatePatch, 'account' | 'positions' | 'greeks' | 'risk'>;
   liveSlices(): Pick<StatePatch, 'mode' | 'broker' | 'clock'>;
 }
+
+export interface PublisherTiming {
+  /** Wall clock for the once-a-second live slices (default Date.now). */
+  now?: () => number;
+  /** Runs the flush every interval (default setInterval, unref'd). */
+  timers?: IntervalTimers;
+}
+
+/** The live slices go out at least this often, changed or not (the clock moves). */
+export const LIVE_SLICES_EVERY_MS = 1_000;
 
 export class StatePublisher {
   private seq = 0;
@@ -27,21 +40,26 @@ export class StatePublisher {
   private valuationDirty = false;
   private liveDirty = false;
   private lastLiveAt = 0;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private cancelTimer: (() => void) | undefined;
+  private readonly now: () => number;
+  private readonly timers: IntervalTimers;
 
   constructor(
     private readonly source: PublisherSource,
     private readonly intervalMs = 50,
-  ) {}
+    timing: PublisherTiming = {},
+  ) {
+    this.now = timing.now ?? Date.now;
+    this.timers = timing.timers ?? systemTimers;
+  }
 
   start(): void {
-    this.timer ??= setInterval(() => this.flush(), this.intervalMs);
-    this.timer.unref?.();
+    this.cancelTimer ??= this.timers.every(this.intervalMs, () => this.flush(), { unref: true });
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 
   subscribe(listener: StateListener): () => void {
@@ -108,8 +126,8 @@ export class StatePublisher {
   }
 
   flush(): void {
-    const now = Date.now();
-    const liveDue = this.liveDirty || now - this.lastLiveAt >= 1_000;
+    const now = this.now();
+    const liveDue = this.liveDirty || now - this.lastLiveAt >= LIVE_SLICES_EVERY_MS;
     const hasData =
       this.valuationDirty ||
       this.quotes.size > 0 ||

@@ -19,6 +19,7 @@ import {
   type PushResponse,
 } from './proto.js';
 import { loadPrivateKey, rsaSign } from './signing.js';
+import { systemTimers, type IntervalTimers } from '../../timers.js';
 
 export const TIGER_PRODUCTION_PUSH = { host: 'openapi.tigerfintech.com', port: 9883 };
 
@@ -40,6 +41,8 @@ export interface TigerPushOptions {
   reconnectDelayMs?: number;
   maxReconnectDelayMs?: number;
   now?: () => number;
+  /** Runs the heartbeat and the dead-server watchdog (default setInterval; tests step it with `now`). */
+  timers?: IntervalTimers;
 }
 
 export type PushState = 'connected' | 'connecting' | 'disconnected';
@@ -65,7 +68,7 @@ export class TigerPushClient extends EventEmitter<TigerPushEvents> {
   private nextId = 1;
   private stopped = true;
   private everConnected = false;
-  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private stopHeartbeatTimer: (() => void) | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectDelay: number;
   /** Quote subscriptions: data type → Tiger symbols; account subscriptions: data type|account. */
@@ -385,7 +388,7 @@ export class TigerPushClient extends EventEmitter<TigerPushEvents> {
     this.stopHeartbeat();
     const tick = Math.max(10, Math.min(this.heartbeatMs, Math.floor(this.deadAfterMs / 3)));
     let sinceBeat = 0;
-    this.heartbeatTimer = setInterval(() => {
+    this.stopHeartbeatTimer = (this.options.timers ?? systemTimers).every(tick, () => {
       const socket = this.socket;
       if (!socket) return;
       if (this.now() - this.lastReceived > this.deadAfterMs) {
@@ -398,12 +401,12 @@ export class TigerPushClient extends EventEmitter<TigerPushEvents> {
         sinceBeat = 0;
         this.send({ command: Command.HEARTBEAT, id: this.nextId++ });
       }
-    }, tick);
+    });
   }
 
   private stopHeartbeat(): void {
-    clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = undefined;
+    this.stopHeartbeatTimer?.();
+    this.stopHeartbeatTimer = undefined;
   }
 
   private send(request: PushRequest): void {

@@ -1,11 +1,14 @@
 // The Tiger push channel end to end against the fake's TLS protobuf server: quote, order and
 // fill pushes; duplicated and reordered pushes; reconnect with resubscribe and `resynced`;
-// heartbeats and dead-server detection; refused logins.
+// heartbeats and dead-server detection (on an injected clock); refused logins.
+import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualTime } from '../../timers.testing.js';
 import type { VenueOrder, VenueOrderRequest } from '../venue.js';
 import { statusRank } from './mapping.js';
 import { EventLog, settle, startFakeTiger, waitUntil, type FakeTigerHarness } from './fake/testing.js';
 import type { TigerConnection } from './connection.js';
+import { TigerPushClient, type PushState } from './push-client.js';
 
 let h: FakeTigerHarness;
 let tiger: TigerConnection;
@@ -168,18 +171,87 @@ describe('reconnect', () => {
 });
 
 describe('heartbeats', () => {
-  it('answers heartbeats while alive and declares a frozen server dead, then reconnects when it recovers', async () => {
-    await settle(350);
-    const beat = tiger.status().lastHeartbeatTs!;
-    expect(Date.now() - beat).toBeLessThan(300);
-    const since = log.events.length;
+  // The push client on its own, on an injected clock and scheduler: its heartbeat timer and its
+  // watchdog run only when the test advances the clock, so every age is exact, not measured.
+  const HEARTBEAT_MS = 100;
+  const DEAD_AFTER_MS = 600;
+  const T0 = Date.parse('2026-06-08T14:00:00Z');
+  let time: ManualTime;
+  let client: TigerPushClient;
+
+  beforeEach(async () => {
+    await tiger.disconnect(); // only this test's client talks to the push server
+    time = new ManualTime(T0);
+    client = new TigerPushClient({
+      host: '127.0.0.1',
+      port: h.gateway.pushPort,
+      tigerId: h.gateway.tigerId,
+      privateKey: () => h.privateKeyPem,
+      ca: h.gateway.caCert,
+      heartbeatMs: HEARTBEAT_MS,
+      deadAfterMs: DEAD_AFTER_MS,
+      connectTimeoutMs: 2_000,
+      reconnectDelayMs: 20,
+      maxReconnectDelayMs: 100,
+      now: time.now,
+      timers: time,
+    });
+    await client.start();
+  });
+
+  afterEach(async () => {
+    await client.stop();
+  });
+
+  function nextState(state: PushState): Promise<string | null> {
+    return new Promise((resolve) => {
+      const onState = (s: PushState, error: string | null) => {
+        if (s !== state) return;
+        client.off('state', onState);
+        resolve(error);
+      };
+      client.on('state', onState);
+    });
+  }
+
+  it('sends a heartbeat every interval while alive and stamps each answer with the clock', async () => {
+    expect(time.intervals).toEqual([HEARTBEAT_MS]);
+    expect(client.lastHeartbeatTs).toBeNull();
+    const answered = h.gateway.push.stats.heartbeats;
+    for (let i = 1; i <= 3; i++) {
+      const answer = once(client, 'heartbeat');
+      time.advance(HEARTBEAT_MS);
+      expect(await answer).toEqual([T0 + i * HEARTBEAT_MS]);
+      expect(client.lastHeartbeatTs).toBe(T0 + i * HEARTBEAT_MS);
+      expect(h.gateway.push.stats.heartbeats - answered).toBe(i);
+    }
+    expect(client.state).toBe('connected');
+  });
+
+  it('declares a frozen server dead at the first check after deadAfterMs of silence, not before, and reconnects when it answers again', async () => {
+    const answer = once(client, 'heartbeat');
+    time.advance(HEARTBEAT_MS);
+    await answer; // the last thing the server said, at T0 + 100
     h.gateway.push.faults.frozen = true; // TCP stays up; nothing is answered
-    const dead = await log.waitFor('status', (e) => e.status.state === 'disconnected', 3_000, since);
-    expect(dead.status.error).toMatch(/stopped answering/);
-    expect(Date.now() - beat).toBeGreaterThanOrEqual(600);
-    h.gateway.push.faults.frozen = false;
-    await log.waitFor('resynced', () => true, 5_000, since);
-    expect(tiger.status().state).toBe('connected');
+    time.advance(DEAD_AFTER_MS); // silent for exactly deadAfterMs: still trusted
+    expect(client.error).toBeNull();
+    expect(client.state).toBe('connected');
+
+    h.gateway.push.faults.frozen = false; // it would answer again, but this connection is judged dead at the next check
+    const down = nextState('disconnected');
+    time.advance(HEARTBEAT_MS); // 700 ms of silence
+    expect(client.error).toMatch(/stopped answering \(nothing for 600 ms\)/);
+    expect(await down).toMatch(/stopped answering \(nothing for 600 ms\)/);
+
+    const [resyncedAt] = await once(client, 'resynced');
+    expect(resyncedAt).toBe(T0 + 8 * HEARTBEAT_MS);
+    expect(client.state).toBe('connected');
+    expect(time.intervals).toEqual([HEARTBEAT_MS]); // the dead connection's timer is gone; one for the new one
+    // The new connection counts its silence from its login: the next beat is answered, nothing is declared dead.
+    const again = once(client, 'heartbeat');
+    time.advance(HEARTBEAT_MS);
+    expect(await again).toEqual([T0 + 9 * HEARTBEAT_MS]);
+    expect(client.state).toBe('connected');
   });
 });
 

@@ -30,6 +30,7 @@ import type { Frame } from './codec.js';
 import { currencyOfMarket, futuTimeMs, isFinal, mapFill, mapFunds, mapOrder, mapPosition, statusRank } from './mapping.js';
 import { decodeResponse, PROTO } from './proto.js';
 import { OpenDSession, SILENT_LOGGER, type FutuLogger, type LatencyProbe, type LostReply } from './session.js';
+import type { IntervalTimers } from '../../timers.js';
 import { fromFutuSecurity, toFutuSecurity, toFutuTradeCode, TRD_MARKET_OF, type FutuMarket } from './symbols.js';
 import {
   int64Number,
@@ -93,6 +94,8 @@ export interface FutuConfig {
   logger?: FutuLogger;
   probe?: LatencyProbe;
   now?: () => number;
+  /** Runs the KeepAlive heartbeat (default setInterval; tests step it together with `now`). */
+  timers?: IntervalTimers;
 }
 
 /** InitConnect clientVer: "major*100 + minor" of the API generation the protos come from (futu-api 10.11). */
@@ -236,6 +239,7 @@ export class FutuConnection implements BrokerConnection {
         logger: this.log,
         ...(this.config.probe ? { probe: this.config.probe } : {}),
         now: this.now,
+        ...(this.config.timers ? { timers: this.config.timers } : {}),
         onPush: (frame) => this.onPush(frame),
         onClose: (reason) => this.onSessionClosed(session!, reason),
       });

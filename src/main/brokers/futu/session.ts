@@ -9,6 +9,7 @@ import { encodeFrame, FrameDecoder, FrameError, type Frame } from './codec.js';
 import { brokerErrorFromReply } from './errors.js';
 import { decodeResponse, encodeRequest, PROTO, protoName, PUSH_IDS, type ProtoId } from './proto.js';
 import { RetType, type KeepAliveS2C } from './wire.js';
+import { systemTimers, type IntervalTimers } from '../../timers.js';
 
 export interface FutuLogger {
   debug(obj: object, msg?: string): void;
@@ -39,6 +40,8 @@ export interface SessionOptions {
   logger: FutuLogger;
   probe?: LatencyProbe;
   now: () => number;
+  /** Runs the KeepAlive heartbeat (default setInterval; tests step it together with `now`). */
+  timers?: IntervalTimers;
   onPush: (frame: Frame) => void;
   onClose: (reason: string) => void;
 }
@@ -78,7 +81,7 @@ export class OpenDSession {
   private serial = 0;
   private readonly pending = new Map<number, Pending>();
   private readonly decoder: FrameDecoder;
-  private keepAliveTimer: ReturnType<typeof setInterval> | null = null;
+  private stopKeepAlive: (() => void) | null = null;
   private unansweredHeartbeats = 0;
   private ended = false;
 
@@ -160,7 +163,7 @@ export class OpenDSession {
   startKeepAlive(intervalMs: number, missLimit: number): void {
     this.keepAliveIntervalMs = intervalMs;
     this.lastHeartbeatTs = this.options.now();
-    this.keepAliveTimer = setInterval(() => {
+    this.stopKeepAlive = (this.options.timers ?? systemTimers).every(intervalMs, () => {
       if (this.unansweredHeartbeats >= missLimit) {
         this.end(`Futu OpenD stopped answering heartbeats (${missLimit} KeepAlives of ${intervalMs} ms unanswered)`);
         return;
@@ -173,7 +176,7 @@ export class OpenDSession {
         },
         () => {},
       );
-    }, intervalMs);
+    });
   }
 
   /** Ends the session (idempotent). */
@@ -237,7 +240,8 @@ export class OpenDSession {
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
-    if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
+    this.stopKeepAlive?.();
+    this.stopKeepAlive = null;
     this.socket.destroy();
     const waiting = [...this.pending.values()];
     this.pending.clear();

@@ -144,6 +144,8 @@ export const BrokerState = z.object({
   /** The broker account in use (live brokers only): REAL's confirmation names it. */
   accountId: z.string().optional(),
   label: z.string().optional(),
+  /** Why the broker refuses trades although connected (its trade unlock failed): REAL is refused while set. */
+  tradeLocked: z.string().optional(),
 });
 export type BrokerState = z.infer<typeof BrokerState>;
 
@@ -219,9 +221,24 @@ export const TicketSource = z.enum(['manual', 'hedge', 'ai', 'strategy']);
 export const TicketStatus = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']);
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
+/**
+ * What a ticket was checked under: the mode, the venue its order would go to and the account it
+ * would book to. Approval is bound to it (it is part of the content hash): a ticket reviewed in
+ * DRY_RUN can never send an order in REAL, nor one reviewed for one account to another.
+ */
+export const TicketContext = z.object({
+  mode: TradingMode,
+  /** The venue id (the paper ledger, or a broker account's venue); null when none was connected. */
+  venue: z.string().nullable(),
+  accountId: z.string(),
+});
+export type TicketContext = z.infer<typeof TicketContext>;
+
 export const Ticket = z.object({
   id: z.string(),
+  /** When it was created, on the trading clock (the order journal's clock). */
   createdAt: z.number(),
+  /** When it expires, on the wall clock: a ticket lasts its minutes in real time, whatever the trading clock does. */
   expiresAt: z.number(),
   source: TicketSource,
   reason: z.string(),
@@ -236,6 +253,10 @@ export const Ticket = z.object({
   estNotional: z.number(),
   /** Portfolio Greeks before and after the order, from the risk gate. */
   whatIf: WhatIf.nullable(),
+  /** The mode, venue and account it was checked under (null: created before tickets carried one; never approvable). */
+  context: TicketContext.nullable(),
+  /** Why it was cancelled, rejected or expired, when it was. */
+  statusReason: z.string().nullable(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 

@@ -204,6 +204,8 @@ export const HedgeExecution = z.object({
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
   notional: z.number(),
+  /** The mode it was approved in: no leg is ever sent in another (absent on runs from before). */
+  mode: z.enum(['OFF', 'DRY_RUN', 'REAL']).optional(),
   legs: z.array(HedgeExecutionLeg),
   /** What happened, for the trader (e.g. "leg 2 refused by the gate: …; leg 1 filled"). */
   message: z.string(),

@@ -129,6 +129,8 @@ export interface VenueStatus {
   lastHeartbeatTs: number | null;
   /** Why the connection is down, for the brokers page. */
   error: string | null;
+  /** Why trade writes are locked although connected (e.g. Futu's REAL trade unlock failed); absent or null when they are not. */
+  tradeLocked?: string | null;
 }
 
 export type VenueEvent =

@@ -7,8 +7,8 @@ import { StateMirror, waitFor } from './testing.js';
 
 const te = useTestEngine();
 
-async function reopen(): Promise<StateMirror> {
-  await te.reopen();
+async function reopen(between?: () => void): Promise<StateMirror> {
+  await te.reopen(between);
   const mirror = new StateMirror(te.client);
   await mirror.ready();
   return mirror;
@@ -129,8 +129,14 @@ describe('engine end to end over the Cockpit API', () => {
     await te.client.invoke('mode.set', { mode: 'OFF' });
     const create = await te.client.call('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'MARKET' } });
     expect(create).toMatchObject({ ok: false, error: { code: 'MODE_OFF' } });
+    // The mode change cancelled the ticket reviewed in DRY_RUN, with the reason; it can never be approved.
+    const cancelled = (await te.client.invoke('state.get', {})).tickets.find((t) => t.id === pending.id)!;
+    expect(cancelled).toMatchObject({ status: 'cancelled', statusReason: 'the mode changed from DRY_RUN to OFF' });
+    await te.client.invoke('mode.set', { mode: 'DRY_RUN' });
     const approve = await te.client.call('ticket.approve', { ticketId: pending.id, contentHash: pending.contentHash });
-    expect(approve).toMatchObject({ ok: false, error: { code: 'MODE_OFF' } });
+    expect(approve).toMatchObject({ ok: false, error: { code: 'TICKET_NOT_PENDING' } });
+    expect((await te.client.invoke('riskEvents.list', {})).some((e) => e.code === 'APPROVALS_CANCELLED' && e.message.includes('1 pending ticket'))).toBe(true);
+    await te.client.invoke('mode.set', { mode: 'OFF' });
 
     const real = await te.client.call('mode.set', { mode: 'REAL', confirm: 'REAL' });
     expect(real).toMatchObject({ ok: false, error: { code: 'REAL_UNAVAILABLE' } });
@@ -197,16 +203,54 @@ describe('engine end to end over the Cockpit API', () => {
     expect((await te.client.invoke('state.get', {})).mode).toBe('DRY_RUN');
   });
 
-  it('an order working when the engine stopped is closed as expired on restart, with a risk event', async () => {
-    const state = await te.client.invoke('state.get', {});
-    const bid = state.quotes.SPY!.bid;
-    const t = await te.client.invoke('ticket.create', {
-      intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'LIMIT', limitPrice: Math.round(bid * 90) / 100 },
-    });
-    const { order } = await te.client.invoke('ticket.approve', { ticketId: t.id, contentHash: t.contentHash });
+  /** Two resting buys far below the market, one GTC and one DAY, accepted on the paper ledger. */
+  async function restingGtcAndDay(): Promise<{ gtc: string; day: string }> {
+    const mirror = new StateMirror(te.client);
+    const state = await mirror.ready();
+    const limitPrice = Math.round(state.quotes.SPY!.bid * 90) / 100;
+    const place = async (tif: 'GTC' | 'DAY') => {
+      const t = await te.client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'LIMIT', limitPrice, tif } });
+      return (await te.client.invoke('ticket.approve', { ticketId: t.id, contentHash: t.contentHash })).order.id;
+    };
+    const ids = { gtc: await place('GTC'), day: await place('DAY') };
+    await waitFor(() => mirror.current.orders.filter((o) => Object.values(ids).includes(o.id) && o.status === 'accepted').length === 2, 'both orders resting');
+    mirror.stop();
+    return ids;
+  }
+
+  it('working paper orders survive a restart, as at a broker: still working, cancellable and fillable there', async () => {
+    const { gtc, day } = await restingGtcAndDay();
     const mirror = await reopen();
-    expect(mirror.current.orders.find((o) => o.id === order.id)?.status).toBe('expired');
-    expect(mirror.current.riskEvents.some((e) => e.code === 'ORDER_EXPIRED_ON_RESTART')).toBe(true);
+    const status = (id: string) => mirror.current.orders.find((o) => o.id === id)?.status;
+    // Same session: both are still working, and the trader is told.
+    expect(status(gtc)).toBe('accepted');
+    expect(status(day)).toBe('accepted');
+    expect(mirror.current.riskEvents.some((e) => e.code === 'ORDERS_RESTORED' && e.message.includes('GTC'))).toBe(true);
+    expect(mirror.current.riskEvents.some((e) => e.code === 'ORDER_EXPIRED_ON_RESTART')).toBe(false);
+    // The paper broker holds them again: a limit moved through the market fills, a cancel is confirmed by the venue.
+    const ask = mirror.current.quotes.SPY!.ask;
+    await te.client.invoke('order.modify', { orderId: gtc, limitPrice: Math.round(ask * 102) / 100 });
+    await waitFor(() => status(gtc) === 'filled', 'the restored GTC order to fill');
+    await te.client.invoke('order.cancel', { orderId: day });
+    await waitFor(() => status(day) === 'cancelled', 'the DAY order cancelled');
+    const events = await te.client.invoke('order.events', { orderId: day });
+    expect(events.map((e) => e.detail ?? '').join(' ')).not.toMatch(/did not hold/);
+    expect(mirror.current.riskEvents.some((e) => e.code === 'CANCEL_NOT_CONFIRMED')).toBe(false);
+    mirror.stop();
+  });
+
+  it('a restart in a later session keeps the GTC order working and expires the DAY order at its session end', async () => {
+    const { gtc, day } = await restingGtcAndDay();
+    const mirror = await reopen(() => {
+      // The engine stopped in the previous session: it rolls to the current one at start.
+      const db = new Database(join(te.dir, 'deltadeck.db'));
+      db.prepare("UPDATE accounts SET session_date = '2026-06-05'").run();
+      db.close();
+    });
+    const order = (id: string) => mirror.current.orders.find((o) => o.id === id);
+    expect(order(gtc)?.status).toBe('accepted');
+    expect(order(day)?.status).toBe('cancelled');
+    expect(order(day)?.statusReason).toMatch(/DAY order expired at the end of the session/);
     mirror.stop();
   });
 
@@ -234,5 +278,21 @@ describe('engine end to end over the Cockpit API', () => {
     expect(ticket.estNotional).toBeGreaterThan(0);
     const unknown = await te.client.call('ticket.create', { intent: { symbol: 'ZZZZ', side: 'BUY', qty: 1, orderType: 'MARKET' } });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_SYMBOL' } });
+  });
+});
+
+describe('tickets expire on the wall clock', () => {
+  let wall = Date.parse('2026-12-08T15:00:00Z');
+  const clocked = useTestEngine({ wallClock: () => wall });
+
+  it('five minutes of wall-clock time, whatever the simulated clock says', async () => {
+    const ticket = await clocked.client.invoke('ticket.create', { intent: { symbol: 'SPY', side: 'BUY', qty: 1, orderType: 'MARKET' } });
+    // The simulated session is pinned to another day; the expiry is the trader's own five minutes.
+    expect(Math.abs(ticket.createdAt - wall)).toBeGreaterThan(86_400_000);
+    expect(ticket.expiresAt).toBe(wall + 5 * 60_000);
+    wall += 5 * 60_000;
+    const late = await clocked.client.call('ticket.approve', { ticketId: ticket.id, contentHash: ticket.contentHash });
+    expect(late).toMatchObject({ ok: false, error: { code: 'TICKET_EXPIRED' } });
+    expect((await clocked.client.invoke('state.get', {})).orders).toHaveLength(0);
   });
 });

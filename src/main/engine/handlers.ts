@@ -52,7 +52,7 @@ export function createHandlers(engine: Engine): Handlers {
     'hedge.reject': (req) => engine.hedge.reject(req.runId, req.reason),
     'hedge.scenario': (req) => engine.hedge.scenario(req.runId, req.planId),
     'hedge.policy.get': () => engine.hedge.policy(),
-    'hedge.policy.set': (req) => engine.hedge.setPolicy(req.policy),
+    'hedge.policy.set': (req) => engine.hedge.setPolicy(req.policy, req.confirm),
     'hedge.log': (req) => engine.hedge.logEntries(req.limit),
   };
 }

@@ -172,6 +172,7 @@ export class LiveAccount {
       realtimeQuotes: status.state === 'connected',
       accountId: this.options.brokerAccountId,
       label: this.options.label,
+      ...(status.tradeLocked ? { tradeLocked: status.tradeLocked } : {}),
     };
   }
 

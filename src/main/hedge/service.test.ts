@@ -77,19 +77,27 @@ describe('the hedge flow on the demo portfolio', () => {
   });
 
   it('OFF, REDUCING, stale quotes and moved quotes each stop execution with their reason; nothing is sent', async () => {
-    const run = await call('hedge.runOnce', {});
-    const plan = chosenOf(run);
+    const first = await call('hedge.runOnce', {});
     const orders = async () => (await call('state.get', {})).orders.length;
     const before = await orders();
 
+    // A change of mode cancels the proposal reviewed under the old one; in OFF nothing is executed.
     await call('mode.set', { mode: 'OFF' });
-    expect(await refused('hedge.execute', { runId: run.id, planId: plan.id })).toMatchObject({ code: 'MODE_OFF' });
+    expect(engine.hedge.currentRun()).toMatchObject({ id: first.id, status: 'superseded', note: expect.stringContaining('the mode changed from DRY_RUN to OFF') });
+    expect(await refused('hedge.execute', { runId: first.id, planId: chosenOf(first).id })).toMatchObject({ code: 'HEDGE_NOT_PROPOSED' });
+    const inOff = await call('hedge.runOnce', {});
+    expect(inOff.result.chosen).toBeNull();
+    expect(inOff.result.plans.every((p) => !p.feasible && /OFF/.test(p.reason ?? ''))).toBe(true);
     await call('mode.set', { mode: 'DRY_RUN' });
+    const run = await call('hedge.runOnce', {});
+    const plan = chosenOf(run);
 
-    // REDUCING: a loss limit tripped.
+    // REDUCING, tripped for real: a drawdown limit of 0 trips on the next revaluation.
     const limits = await call('risk.limits.get', {});
-    (engine as unknown as { risk: { halt?: unknown; row: { state: string } } }).risk.row.state = 'REDUCING';
+    await call('risk.limits.set', { limits: { ...limits, loss: { ...limits.loss, maxDrawdownPct: 0 } } });
+    await waitFor(() => engine.snapshot().risk.account.state === 'REDUCING', 'the drawdown breaker to trip');
     expect(await refused('hedge.execute', { runId: run.id, planId: plan.id })).toMatchObject({ code: 'TRADING_STATE', message: expect.stringContaining('REDUCING') });
+    await call('risk.limits.set', { limits });
     await call('risk.reset', {});
 
     // Stale: the quotes must be fresher than the limit allows.
@@ -137,6 +145,12 @@ describe('the hedge flow on the demo portfolio', () => {
   });
 
   it('a multi-leg plan whose second leg the gate refuses on fresh quotes stops there: the trader is told what filled and what did not', async () => {
+    // A Wednesday session: the demo's QQQ put then expires Friday, and tight tiers make the planner combine options and shares.
+    await engine.close();
+    temp.remove();
+    temp = makeTempDir('deltadeck-hedge-');
+    engine = await openTestEngine(temp.dir, { simStart: Date.parse('2026-06-10T14:00:00Z') });
+    client = connect(engine);
     // Tight exposure limits on every tier: QQQ then needs options for gamma and shares for delta.
     const limits = await call('risk.limits.get', {});
     const tight = { maxExposureNotional: 1_000 };
@@ -187,11 +201,11 @@ describe('the hedge flow on the demo portfolio', () => {
     // A daily cap below the plan's notional: the policy skips it and says why.
     await call('hedge.policy.set', { policy: { ...DEFAULT_AUTO_HEDGE_POLICY, enabled: true, maxNotionalPerDay: 1 } });
     const session = engine as unknown as { calendar: { session(ts: number): { state: string } } };
-    const open = session.calendar.session(engine.snapshot().clock.ts).state === 'REGULAR';
+    // The simulated session is pinned to a Monday morning: the market is open.
+    expect(session.calendar.session(engine.snapshot().clock.ts).state).toBe('REGULAR');
     const skip = await waitFor(() => (engine.hedge.logEntries(20).find((e) => e.action === 'skip')), 'the policy to skip', 15_000);
     expect(skip.actor).toBe('policy:auto-hedge');
-    expect(skip.message).toMatch(open ? /daily cap/ : /market is not open/);
-    if (!open) return; // the simulated clock is outside regular hours: nothing else can be shown here
+    expect(skip.message).toMatch(/daily cap/);
 
     await call('hedge.policy.set', { policy: { ...DEFAULT_AUTO_HEDGE_POLICY, enabled: true } });
     const auto = await waitFor(() => {

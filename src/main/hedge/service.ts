@@ -8,7 +8,12 @@
 // day's hedge notional, quotes fresh and not moved beyond the tolerance since planning, and the
 // gate on every leg. Each later leg is re-checked by the gate on fresh quotes when the previous
 // one has filled; a leg that is refused, rejected, cancelled or only partly filled stops the plan
-// (status `partial`), and the trader is told what was done and what was not.
+// (status `partial`), and the trader is told what was done and what was not. A plan is bound to the
+// mode it was approved in: a change of mode or account stops it before its next leg.
+//
+// Auto-hedge in REAL sends orders nobody reviews, so it takes the same confirmation as REAL itself:
+// enabling it in REAL, or switching to REAL with it enabled, names the account by its number. That
+// consent lives in memory only: like REAL, it does not survive a restart.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { CockpitError } from '../../shared/api/result.js';
@@ -52,7 +57,7 @@ export interface HedgeHost {
   brokerAccount(): { accountId: string; label: string } | null;
   underlyingOf(symbol: string): string;
   /** Scenario grids of the book before and after extra positions. */
-  scenario(extra: readonly OrderIntent[]): { before: ScenarioGrid; after: ScenarioGrid };
+  scenario(extra: readonly OrderIntent[]): Promise<{ before: ScenarioGrid; after: ScenarioGrid }>;
   riskEvent(severity: 'info' | 'warning' | 'critical', code: string, message: string, symbol: string | null): void;
   audit(actor: string, action: string, details: unknown): void;
   getSetting(key: string): string | undefined;
@@ -72,6 +77,8 @@ export class HedgeService {
   /** The last reason auto-hedge skipped, per underlying (logged once per change, not every tick). */
   private readonly lastSkip = new Map<string, string>();
   private policyCache: AutoHedgePolicy | null = null;
+  /** The broker account the trader confirmed auto-hedge may trade in REAL (memory only: never survives a restart). */
+  private realConsent: string | null = null;
 
   constructor(
     private readonly host: HedgeHost,
@@ -104,16 +111,28 @@ export class HedgeService {
     return policy;
   }
 
-  setPolicy(input: unknown, actor = 'user'): AutoHedgePolicy {
+  setPolicy(input: unknown, confirm?: string, actor = 'user'): AutoHedgePolicy {
     const parsed = AutoHedgePolicy.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new CockpitError('INVALID_REQUEST', `${issue?.path.join('.') || 'policy'}: ${issue?.message ?? 'invalid'}`);
     }
     const before = this.policy();
-    this.host.setSetting('hedge.policy', JSON.stringify(parsed.data));
-    this.policyCache = parsed.data;
-    this.host.audit(actor, 'hedge.policy.set', { from: before, to: parsed.data });
+    if (parsed.data.enabled && this.host.mode() === 'REAL' && (!before.enabled || this.realConsent !== this.host.brokerAccount()?.accountId)) {
+      // Orders nobody reviews, to a real account: the same confirmation as REAL itself.
+      const account = this.host.brokerAccount();
+      if (!account) throw new CockpitError('REAL_UNAVAILABLE', 'REAL needs a broker account in use.');
+      if (confirm?.trim() !== account.accountId) {
+        throw new CockpitError(
+          'CONFIRMATION_REQUIRED',
+          `Auto-hedge in REAL sends hedge orders to ${account.label}, account ${account.accountId}, without asking: type that account number to confirm.`,
+          account,
+        );
+      }
+      this.realConsent = account.accountId;
+      this.record(actor, 'policy.real', null, null, `Auto-hedge may trade ${account.label}, account ${account.accountId}, in REAL (confirmed with the account number).`);
+    }
+    this.setPolicyUnchecked(parsed.data, actor);
     if (before.enabled !== parsed.data.enabled) {
       this.record(actor, parsed.data.enabled ? 'policy.enabled' : 'policy.disabled', null, null, parsed.data.enabled
         ? `Auto-hedge enabled: risk-reducing plans only, at most ${parsed.data.maxNotionalPerDay.toLocaleString('en-US')} notional a day, ${parsed.data.cooldownSec} s between hedges of one underlying, only while the market is open.`
@@ -126,7 +145,7 @@ export class HedgeService {
     return this.repo.recentLog(limit);
   }
 
-  scenario(runId: string, planId: string): { before: ScenarioGrid; after: ScenarioGrid } {
+  scenario(runId: string, planId: string): Promise<{ before: ScenarioGrid; after: ScenarioGrid }> {
     const plan = this.planOf(this.run(runId), planId);
     return this.host.scenario(plan.legs.map((l) => ({ symbol: l.symbol, side: l.side, qty: l.qty, orderType: 'MARKET' as const })));
   }
@@ -221,6 +240,9 @@ export class HedgeService {
     };
     if (this.host.session() !== 'REGULAR') return skip('the market is not open.');
     if (this.host.mode() === 'OFF') return skip('trading is OFF.');
+    if (this.host.mode() === 'REAL' && (this.realConsent === null || this.realConsent !== this.host.brokerAccount()?.accountId)) {
+      return skip('in REAL, auto-hedge needs the account number confirmed (enable it again in REAL).');
+    }
     if (!(chosen.riskRemoved > 0) || chosen.breachesAfter.some((id) => !run.result.breaches.some((b) => b.id === id))) {
       return skip('the plan is not purely risk-reducing.');
     }
@@ -256,6 +278,7 @@ export class HedgeService {
       startedAt: this.host.now(),
       finishedAt: null,
       notional,
+      mode: this.host.mode(),
       legs: plan.legs.map((l) => ({ symbol: l.symbol, side: l.side, qty: l.qty, ticketId: null, orderId: null, status: 'waiting', filledQty: 0, note: null })),
       message: `Executing ${plan.description}: leg 1 of ${plan.legs.length}.`,
     };
@@ -265,6 +288,57 @@ export class HedgeService {
     this.record(actor, 'execute', run.id, plan.underlying, `${actor === AUTO_HEDGE_ACTOR ? 'Approved by policy auto-hedge' : 'Approved by the trader'}: ${plan.description} (notional ${notional.toFixed(0)}).`);
     this.sendLeg(executing, 0);
     return this.current!;
+  }
+
+  /**
+   * The mode or the account in use changed. A proposal reviewed for the old one is cancelled; a plan
+   * being executed sends no further leg (what was sent stays at its venue, and the trader is told);
+   * auto-hedge's consent for REAL is kept only while the same account stays in REAL.
+   */
+  contextChanged(why: string): { cancelled: number; stopped: number } {
+    let cancelled = 0;
+    let stopped = 0;
+    const run = this.current;
+    if (run?.status === 'proposed') {
+      this.finish(run, 'superseded', `Cancelled: ${why}. Re-plan under the new mode.`);
+      this.record('system', 'cancel', run.id, run.result.chosen === null ? null : run.result.plans[run.result.chosen]!.underlying, `Proposal cancelled: ${why}.`);
+      cancelled++;
+    } else if (run?.status === 'executing' && run.execution) {
+      const next = run.execution.legs.findIndex((l) => l.status === 'waiting');
+      if (next >= 0) {
+        const working = run.execution.legs.filter((l) => l.status === 'sent').map((l) => `${l.side} ${l.qty} ${l.symbol}`);
+        this.stop(run, next - 1, `${why}; no further leg is sent${working.length ? ` (${working.join(', ')} was sent and stays working at its venue)` : ''}`, `not sent: ${why}`);
+        stopped++;
+      }
+    }
+    if (this.host.mode() !== 'REAL' || this.host.brokerAccount()?.accountId !== this.realConsent) this.realConsent = null;
+    this.lastBreachRunAt = 0;
+    this.lastScheduleRunAt = 0;
+    return { cancelled, stopped };
+  }
+
+  /** Switching to REAL, confirmed with the account number: with auto-hedge enabled, that confirmation covers it. */
+  confirmedReal(accountId: string): void {
+    if (!this.policy().enabled) return;
+    this.realConsent = accountId;
+    this.record('user', 'policy.real', null, null, `REAL switched on with auto-hedge enabled: it may trade account ${accountId} (confirmed with the account number).`);
+  }
+
+  /**
+   * At start-up, after a run that ended in REAL: auto-hedge comes back disabled, like REAL itself
+   * comes back as DRY_RUN; the trader enables it again (in REAL, with the account number).
+   */
+  disableAfterRealRestart(): void {
+    if (!this.policy().enabled) return;
+    this.setPolicyUnchecked({ ...this.policy(), enabled: false }, 'system');
+    this.record('system', 'policy.disabled', null, null, 'Auto-hedge was on in REAL when the engine stopped; it comes back disabled, like REAL. Enable it again to use it.');
+  }
+
+  private setPolicyUnchecked(policy: AutoHedgePolicy, actor: string): void {
+    const before = this.policy();
+    this.host.setSetting('hedge.policy', JSON.stringify(policy));
+    this.policyCache = policy;
+    this.host.audit(actor, 'hedge.policy.set', { from: before, to: policy });
   }
 
   /** The book on screen changed (a broker account used or released): a proposal for the old one is void. */
@@ -370,6 +444,12 @@ export class HedgeService {
     const legs = [...execution.legs];
     const leg = legs[index]!;
     const intent: OrderIntent = { symbol: leg.symbol, side: leg.side, qty: leg.qty, orderType: 'MARKET' };
+    if (execution.mode !== undefined && this.host.mode() !== execution.mode) {
+      // Approved in one mode, never sent in another.
+      const why = `the mode is now ${this.host.mode()}, and the plan was approved in ${execution.mode}`;
+      this.stop(run, index - 1, `${why}: leg ${index + 1} and later were not sent`, `not sent: ${why}`);
+      return;
+    }
     if (index > 0) {
       // Later legs are re-checked on fresh quotes before they go.
       const verdict = this.host.gate(intent);
@@ -411,10 +491,10 @@ export class HedgeService {
   }
 
   /** A leg did not complete: later legs are skipped, the trader is told what was done and what was not. */
-  private stop(run: HedgeRun, failedIndex: number, why: string): void {
+  private stop(run: HedgeRun, failedIndex: number, why: string, skipNote = 'not sent: an earlier leg did not complete'): void {
     const execution = run.execution!;
     const plan = this.planOf(run, execution.planId);
-    const legs = execution.legs.map((l, i) => (i > failedIndex && l.status === 'waiting' ? { ...l, status: 'skipped' as const, note: 'not sent: an earlier leg did not complete' } : l));
+    const legs = execution.legs.map((l, i) => (i > failedIndex && l.status === 'waiting' ? { ...l, status: 'skipped' as const, note: skipNote } : l));
     const done = legs.filter((l) => l.status === 'filled' || l.filledQty > 0).map((l) => `${l.side} ${l.filledQty} ${l.symbol}`);
     const message = `Stopped: ${why}. ${done.length ? `Done: ${done.join(', ')}.` : 'Nothing was filled.'} The book is ${done.length ? 'partly hedged' : 'unchanged'}: re-plan.`;
     const stopped: HedgeRun = { ...run, status: done.length ? 'partial' : 'failed', execution: { ...execution, legs, finishedAt: this.host.now(), message } };

@@ -51,8 +51,10 @@ export class LiveDesk {
     };
     this.oms = new OrderManager(this.repo, options.journalAccountId, {
       now,
+      wallNow: now,
       newId: (prefix) => this.newId(prefix),
       mode: () => 'REAL',
+      context: () => ({ mode: 'REAL', venue: options.venueId, accountId: options.journalAccountId }),
       venue: () => this.venue,
       venueById: (id) => (id === this.venue.id ? this.venue : undefined),
       check: options.check ?? (() => ({ checks: [{ check: 'desk', level: 'green', code: 'NOT_JUDGED', message: 'The desk itself does not judge orders.' }], estNotional: 0, whatIf: null, price: null })),

@@ -26,6 +26,9 @@ let orders: Map<string, Order>;
 let fills: Fill[];
 let riskCodes: string[];
 let ids = 0;
+/** The trading clock runs offset from the machine's (quotes carry its time); the wall clock is the test's own. */
+let tradingOffset = 0;
+let wall = 0;
 /** What the risk gate answers, and every intent it was asked about. */
 let gateChecks: CheckResult[];
 let gateCalls: { intent: OrderIntent; phase: string }[];
@@ -33,9 +36,11 @@ const GREEN: CheckResult[] = [{ check: 'mode', level: 'green', code: 'OK', messa
 
 function hooksFor(venue: BrokerAdapter, bookFill: (fill: Fill) => void): OmsHooks {
   return {
-    now: () => Date.now(),
+    now: () => Date.now() + tradingOffset,
+    wallNow: () => wall,
     newId: (prefix) => `${prefix}${++ids}`,
     mode: () => mode,
+    context: () => ({ mode, venue: mode === 'DRY_RUN' ? venue.id : null, accountId: 'ACC' }),
     venue: () => (mode === 'DRY_RUN' ? venue : undefined),
     venueById: (id) => (id === venue.id ? venue : undefined),
     check: (intent, why) => {
@@ -59,6 +64,8 @@ beforeEach(() => {
   repo.insertAccount({ id: 'A', currency: 'USD', cash: 100_000, realizedPnl: 0, sessionDate: '2026-11-23', startOfDayNav: 100_000, createdAt: 0 });
   quote = { symbol: 'SPY', bid: 99.99, ask: 100.01, last: 100, bidSize: 100, askSize: 100, prevClose: 100, ts: Date.now() };
   mode = 'DRY_RUN';
+  tradingOffset = 0;
+  wall = Date.parse('2026-06-08T14:00:00Z');
   orders = new Map();
   fills = [];
   riskCodes = [];
@@ -195,7 +202,7 @@ describe('order types through the OMS', () => {
   });
 
   it('the ticket hash binds the stop price, time in force and outside-RTH flag', () => {
-    const base = { id: 'T', source: 'manual' as const, reason: 'r', createdAt: 1, expiresAt: 2 };
+    const base = { id: 'T', source: 'manual' as const, reason: 'r', createdAt: 1, expiresAt: 2, context: { mode: 'DRY_RUN' as const, venue: 'paper', accountId: 'A' } };
     const limit = { symbol: 'SPY', side: 'BUY' as const, qty: 1, orderType: 'LIMIT' as const, limitPrice: 99 };
     const h = ticketHash({ ...base, intent: limit });
     expect(ticketHash({ ...base, intent: { ...limit, tif: 'DAY', outsideRth: false } })).toBe(h); // defaults are the same content
@@ -203,6 +210,86 @@ describe('order types through the OMS', () => {
     expect(ticketHash({ ...base, intent: { ...limit, outsideRth: true } })).not.toBe(h);
     const stop = { ...limit, orderType: 'STOP_LIMIT' as const, stopPrice: 98 };
     expect(ticketHash({ ...base, intent: { ...stop, stopPrice: 97 } })).not.toBe(ticketHash({ ...base, intent: stop }));
+  });
+});
+
+describe('tickets: expiry, context and the gate at approval', () => {
+  const intent = { symbol: 'SPY', side: 'BUY' as const, qty: 10, orderType: 'LIMIT' as const, limitPrice: 90 };
+
+  it('expire after 5 minutes of wall-clock time, whatever the trading clock does, with the reason journaled', () => {
+    const ticket = oms.createTicket(intent, 'manual', 'test');
+    expect(ticket.context).toEqual({ mode: 'DRY_RUN', venue: paper.id, accountId: 'ACC' });
+    // The simulated trading clock jumps a night ahead: the trader's five minutes have not passed.
+    tradingOffset = 16 * 3_600_000;
+    oms.expireTickets();
+    expect(repo.getTicket(ticket.id)?.status).toBe('pending');
+    wall += 5 * 60_000 - 1;
+    oms.expireTickets();
+    expect(repo.getTicket(ticket.id)?.status).toBe('pending');
+    wall += 1;
+    oms.expireTickets();
+    expect(repo.getTicket(ticket.id)).toMatchObject({ status: 'expired', statusReason: 'not approved within 5 minutes' });
+    expect(() => oms.approveTicket(ticket.id, ticket.contentHash)).toThrow(expect.objectContaining({ code: 'TICKET_NOT_PENDING' }));
+    expect(repo.recentOrders(10)).toHaveLength(0);
+  });
+
+  it('an expired ticket approved before the sweep ran is refused as expired, and nothing is sent', () => {
+    const ticket = oms.createTicket(intent, 'manual', 'test');
+    wall += 5 * 60_000;
+    expect(() => oms.approveTicket(ticket.id, ticket.contentHash)).toThrow(expect.objectContaining({ code: 'TICKET_EXPIRED' }));
+    expect(repo.getTicket(ticket.id)?.status).toBe('expired');
+    expect(repo.recentOrders(10)).toHaveLength(0);
+  });
+
+  it('a ticket reviewed in DRY_RUN is never sent after a switch to another mode: cancelled with its own error code', () => {
+    const ticket = oms.createTicket(intent, 'manual', 'test');
+    mode = 'REAL';
+    let error: unknown;
+    try {
+      oms.approveTicket(ticket.id, ticket.contentHash);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CockpitError);
+    expect((error as CockpitError).code).toBe('TICKET_CONTEXT_CHANGED');
+    expect((error as CockpitError).message).toMatch(/checked for DRY_RUN .* now REAL/);
+    expect(repo.getTicket(ticket.id)).toMatchObject({ status: 'cancelled' });
+    expect(repo.getTicket(ticket.id)?.statusReason).toMatch(/checked for DRY_RUN/);
+    expect(repo.recentOrders(10)).toHaveLength(0);
+    expect(paper.workingOrderIds()).toEqual([]);
+    // Back in DRY_RUN it stays cancelled: an approval is single-use and bound to what was reviewed.
+    mode = 'DRY_RUN';
+    expect(() => oms.approveTicket(ticket.id, ticket.contentHash)).toThrow(expect.objectContaining({ code: 'TICKET_NOT_PENDING' }));
+  });
+
+  it('the context is part of the content hash', () => {
+    const a = oms.createTicket(intent, 'manual', 'test');
+    const row = repo.getTicket(a.id)!;
+    expect(ticketHash({ ...row, context: { ...row.context!, mode: 'REAL' } })).not.toBe(row.contentHash);
+    expect(ticketHash({ ...row, context: { ...row.context!, accountId: 'OTHER' } })).not.toBe(row.contentHash);
+    expect(ticketHash(row)).toBe(row.contentHash);
+  });
+
+  it('cancelPendingTickets cancels every pending ticket with the reason, in the ticket and the audit log', () => {
+    const a = oms.createTicket(intent, 'manual', 'a');
+    const b = oms.createTicket({ ...intent, qty: 5 }, 'manual', 'b');
+    const done = oms.createTicket({ ...intent, qty: 1 }, 'manual', 'c');
+    oms.rejectTicket(done.id, 'changed my mind');
+    expect(oms.cancelPendingTickets('the mode changed from DRY_RUN to REAL')).toBe(2);
+    for (const t of [a, b]) expect(repo.getTicket(t.id)).toMatchObject({ status: 'cancelled', statusReason: 'the mode changed from DRY_RUN to REAL' });
+    expect(repo.getTicket(done.id)).toMatchObject({ status: 'rejected', statusReason: 'changed my mind' });
+    const audited = db.prepare("SELECT action, details FROM audit_events WHERE action = 'ticket.cancelled'").all() as { details: string }[];
+    expect(audited.map((r) => (JSON.parse(r.details) as { ticketId: string }).ticketId).sort()).toEqual([a.id, b.id].sort());
+  });
+
+  it('a ticket green at creation and red at approval is refused with the reasons, and nothing is sent', () => {
+    const ticket = oms.createTicket(intent, 'manual', 'test');
+    expect(ticket.verdict).toBe('green');
+    gateChecks = [{ check: 'dailyLoss', level: 'red', code: 'DAILY_LOSS', message: 'The daily loss limit is reached.' }];
+    expect(() => oms.approveTicket(ticket.id, ticket.contentHash)).toThrow(expect.objectContaining({ code: 'TICKET_RED' }));
+    expect(repo.getTicket(ticket.id)).toMatchObject({ status: 'pending', verdict: 'red' });
+    expect(gateCalls.map((c) => c.phase)).toEqual(['create', 'approve']);
+    expect(repo.recentOrders(10)).toHaveLength(0);
   });
 });
 

@@ -2,11 +2,11 @@
 // Every order intent becomes a ticket; only an approved, non-red ticket becomes an order; every
 // order transition is journaled in SQLite before the side effect it describes.
 import { createHash } from 'node:crypto';
-import type { CheckResult, Fill, Order, OrderIntent, OrderStatus, Ticket, TradingMode } from '../../shared/domain.js';
+import type { CheckResult, Fill, Order, OrderIntent, OrderStatus, Ticket, TicketContext, TradingMode } from '../../shared/domain.js';
 import type { WhatIf } from '../../shared/risk.js';
 import { OrderIntent as OrderIntentSchema, ORDER_EVENT_NOTE, TERMINAL_ORDER_STATUSES, withIntentDefaults } from '../../shared/domain.js';
 import { CockpitError } from '../../shared/api/result.js';
-import type { BrokerAdapter, BrokerEvent, OrderChange } from '../brokers/types.js';
+import type { BrokerAdapter, BrokerEvent, BrokerOrderRequest, OrderChange } from '../brokers/types.js';
 import type { Repository } from '../store/repository.js';
 import { worstLevel } from '../risk/gate.js';
 import { journalFillId } from '../store/venue-repository.js';
@@ -15,13 +15,18 @@ import type { ReconcileAction } from './reconcile.js';
 export const TICKET_TTL_MS = 5 * 60_000;
 
 export interface OmsHooks {
+  /** The trading clock (the journal's timestamps). */
   now(): number;
+  /** The wall clock: tickets expire in real time, whatever the trading clock does. */
+  wallNow(): number;
   newId(prefix: string): string;
   mode(): TradingMode;
   /** The venue new orders go to in the current mode, if one is connected. */
   venue(): BrokerAdapter | undefined;
   /** The venue an existing order was sent to, whatever the mode is now. */
   venueById(id: string): BrokerAdapter | undefined;
+  /** What a ticket created now is checked under: the mode, the venue its order would go to, the account it books to. */
+  context(): TicketContext;
   /** A live broker's venue id (its orders must not be closed locally while it is unreachable). */
   isRemoteVenue?(id: string): boolean;
   /**
@@ -45,13 +50,25 @@ export function isWorking(status: OrderStatus): boolean {
   return WORKING.has(status);
 }
 
-/** The hash approval is bound to: every field of the ticket's content, intent defaults made explicit. */
-export function ticketHash(t: Pick<Ticket, 'id' | 'source' | 'reason' | 'createdAt' | 'expiresAt'> & { intent: OrderIntent }): string {
+/**
+ * The hash approval is bound to: every field of the ticket's content, intent defaults made explicit,
+ * and the context (mode, venue, account) it was checked under.
+ */
+export function ticketHash(t: Pick<Ticket, 'id' | 'source' | 'reason' | 'createdAt' | 'expiresAt' | 'context'> & { intent: OrderIntent }): string {
   const { symbol, side, qty, orderType, limitPrice, stopPrice, tif, outsideRth } = withIntentDefaults(t.intent);
+  const context = t.context ? [t.context.mode, t.context.venue, t.context.accountId] : null;
   const canonical = JSON.stringify([
-    t.id, t.source, t.reason, t.createdAt, t.expiresAt, symbol, side, qty, orderType, limitPrice ?? null, stopPrice ?? null, tif, outsideRth,
+    t.id, t.source, t.reason, t.createdAt, t.expiresAt, symbol, side, qty, orderType, limitPrice ?? null, stopPrice ?? null, tif, outsideRth, context,
   ]);
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+function sameContext(a: TicketContext | null, b: TicketContext): boolean {
+  return a !== null && a.mode === b.mode && a.venue === b.venue && a.accountId === b.accountId;
+}
+
+function describeContext(c: TicketContext | null): string {
+  return c ? `${c.mode} on ${c.venue ?? 'no venue'}, account ${c.accountId}` : 'an unknown mode and account';
 }
 
 const fmtPrice = (x: number | null | undefined) => (x === null || x === undefined ? '—' : String(x));
@@ -89,14 +106,16 @@ export class OrderManager {
     const intent = withIntentDefaults(rawIntent);
     const now = this.hooks.now();
     const id = this.hooks.newId('T');
+    const context = this.hooks.context();
     const { checks, estNotional, whatIf } = this.hooks.check(intent, { phase: 'create', ticketId: id });
     const base = {
       id,
       createdAt: now,
-      expiresAt: now + TICKET_TTL_MS,
+      expiresAt: this.hooks.wallNow() + TICKET_TTL_MS,
       source,
       reason,
       intent,
+      context,
     };
     const ticket: Ticket = {
       ...base,
@@ -107,6 +126,7 @@ export class OrderManager {
       orderId: null,
       estNotional,
       whatIf,
+      statusReason: null,
     };
     this.repo.insertTicket(ticket);
     this.hooks.ticketChanged(ticket);
@@ -118,6 +138,16 @@ export class OrderManager {
     const ticket = this.pendingTicket(ticketId);
     if (ticket.contentHash !== contentHash) {
       throw new CockpitError('TICKET_CHANGED', 'This ticket changed since you reviewed it; review it again before approving.');
+    }
+    const context = this.hooks.context();
+    if (!sameContext(ticket.context, context)) {
+      // What the trader reviewed was checked for another mode, venue or account: it can never send here.
+      const why = `it was checked for ${describeContext(ticket.context)}, and trading is now ${describeContext(context)}`;
+      this.close(ticket, 'cancelled', why);
+      throw new CockpitError('TICKET_CONTEXT_CHANGED', `This ticket was cancelled, not sent: ${why}. Create a new ticket to review it under the current mode.`, {
+        reviewed: ticket.context,
+        current: context,
+      });
     }
     if (this.hooks.mode() === 'OFF') {
       throw new CockpitError('MODE_OFF', 'Trading is OFF: no order can be sent. Switch to DRY_RUN or REAL first.');
@@ -184,11 +214,29 @@ export class OrderManager {
   }
 
   rejectTicket(ticketId: string, reason: string): Ticket {
-    const ticket = this.pendingTicket(ticketId);
-    const rejected: Ticket = { ...ticket, status: 'rejected', reason: reason ? `${ticket.reason} — rejected: ${reason}` : ticket.reason };
-    this.repo.updateTicket(rejected);
-    this.hooks.ticketChanged(rejected);
-    return rejected;
+    return this.close(this.pendingTicket(ticketId), 'rejected', reason || 'rejected by the trader');
+  }
+
+  /**
+   * Cancels every pending ticket, each journaled with the reason (a mode or account change: what was
+   * reviewed no longer describes where an order would go). Returns how many.
+   */
+  cancelPendingTickets(why: string): number {
+    let n = 0;
+    for (const ticket of this.repo.pendingTickets()) {
+      this.close(ticket, 'cancelled', why);
+      n++;
+    }
+    return n;
+  }
+
+  /** Closes a pending ticket with its reason, journaled in the ticket and the audit log. */
+  private close(ticket: Ticket, status: 'rejected' | 'cancelled' | 'expired', why: string): Ticket {
+    const closed: Ticket = { ...ticket, status, statusReason: why };
+    this.repo.updateTicket(closed);
+    this.repo.audit(this.hooks.wallNow(), 'system', `ticket.${status}`, { ticketId: ticket.id, why });
+    this.hooks.ticketChanged(closed);
+    return closed;
   }
 
   cancelOrder(orderId: string, why: string): Order {
@@ -299,41 +347,57 @@ export class OrderManager {
         this.hooks.riskEvent('critical', 'CANCEL_FAILED', `${why}: could not cancel ${order.id} (${order.side} ${order.qty} ${order.symbol}): ${(error as Error).message}`, order.symbol);
       }
     }
-    let cancelledTickets = 0;
-    for (const ticket of this.repo.pendingTickets()) {
-      const cancelled: Ticket = { ...ticket, status: 'cancelled' };
-      this.repo.updateTicket(cancelled);
-      this.hooks.ticketChanged(cancelled);
-      cancelledTickets++;
-    }
+    const cancelledTickets = this.cancelPendingTickets(why);
     return { cancelledOrders, cancelledTickets };
   }
 
-  /** Marks pending tickets past their expiry as expired. */
+  /** Marks pending tickets past their expiry (wall clock) as expired. */
   expireTickets(): void {
-    const now = this.hooks.now();
+    const now = this.hooks.wallNow();
     for (const ticket of this.repo.pendingTickets()) {
-      if (ticket.expiresAt > now) continue;
-      const expired: Ticket = { ...ticket, status: 'expired' };
-      this.repo.updateTicket(expired);
-      this.hooks.ticketChanged(expired);
+      if (ticket.expiresAt <= now) this.close(ticket, 'expired', `not approved within ${TICKET_TTL_MS / 60_000} minutes`);
     }
   }
 
   /**
-   * After a restart the paper venue holds nothing in flight: orders the journal still shows as
-   * working are closed as expired, journaled, and reported.
+   * After a restart (or when the paper ledger in use changes back): the paper ledger's working
+   * orders of this account go back to the paper venue, as a broker keeps its working orders; an
+   * order that cannot exist any more (`cannotExist` says why) is closed as expired, with the reason.
+   * DAY orders then expire at the session's end as usual.
    */
-  recoverAfterRestart(paperVenueId: string): number {
-    let n = 0;
-    for (const order of this.repo.workingOrders()) {
-      // A live broker's orders are reconciled with that broker once it is connected again.
-      if (order.venue !== paperVenueId) continue;
-      this.transition(order, 'expired', 'engine restarted while the order was working on the paper ledger');
-      this.hooks.riskEvent('warning', 'ORDER_EXPIRED_ON_RESTART', `Order ${order.id} (${order.side} ${order.qty} ${order.symbol}) was working when the engine stopped; it was closed as expired.`, order.symbol);
-      n++;
+  restorePaperOrders(
+    venue: { id: string; restoreOrder(request: BrokerOrderRequest, filled: { qty: number; avgPrice: number | null }): void },
+    accountId: string,
+    cannotExist: (order: Order) => string | null,
+  ): { restored: Order[]; closed: Order[] } {
+    const restored: Order[] = [];
+    const closed: Order[] = [];
+    for (const order of this.repo.workingOrdersOf(venue.id, accountId)) {
+      const why = cannotExist(order);
+      if (why) {
+        closed.push(this.transition(order, 'expired', why));
+        this.hooks.riskEvent('warning', 'ORDER_EXPIRED_ON_RESTART', `Order ${order.id} (${order.side} ${order.qty} ${order.symbol}) was closed as expired: ${why}.`, order.symbol);
+        continue;
+      }
+      venue.restoreOrder(
+        {
+          orderId: order.id,
+          clientOrderId: order.clientOrderId,
+          symbol: order.symbol,
+          side: order.side,
+          qty: order.qty,
+          orderType: order.orderType,
+          limitPrice: order.limitPrice,
+          stopPrice: order.stopPrice,
+          tif: order.tif,
+          outsideRth: order.outsideRth,
+        },
+        { qty: order.filledQty, avgPrice: order.avgFillPrice },
+      );
+      // An order approved but not yet acknowledged was on its way: the paper venue holds it now.
+      restored.push(order.status === 'approved' || order.status === 'submitted' ? this.transition(order, 'accepted', 'held by the paper ledger again after a restart') : order);
     }
-    return n;
+    return { restored, closed };
   }
 
   /**
@@ -394,10 +458,8 @@ export class OrderManager {
   private pendingTicket(ticketId: string): Ticket {
     const ticket = this.repo.getTicket(ticketId);
     if (!ticket) throw new CockpitError('NOT_FOUND', `No ticket ${ticketId}.`);
-    if (ticket.status === 'pending' && ticket.expiresAt <= this.hooks.now()) {
-      const expired: Ticket = { ...ticket, status: 'expired' };
-      this.repo.updateTicket(expired);
-      this.hooks.ticketChanged(expired);
+    if (ticket.status === 'pending' && ticket.expiresAt <= this.hooks.wallNow()) {
+      this.close(ticket, 'expired', `not approved within ${TICKET_TTL_MS / 60_000} minutes`);
       throw new CockpitError('TICKET_EXPIRED', 'This ticket has expired; create a new one.');
     }
     if (ticket.status !== 'pending') throw new CockpitError('TICKET_NOT_PENDING', `This ticket is already ${ticket.status}.`);

@@ -53,10 +53,13 @@ interface TicketRow {
   orderId: string | null;
   estNotional: number;
   whatIf: string | null;
+  context: string | null;
+  statusReason: string | null;
 }
 
 const TICKET_COLUMNS = `id, created_at AS createdAt, expires_at AS expiresAt, source, reason, intent, checks, verdict,
-  content_hash AS contentHash, status, order_id AS orderId, est_notional AS estNotional, what_if AS whatIf`;
+  content_hash AS contentHash, status, order_id AS orderId, est_notional AS estNotional, what_if AS whatIf,
+  context, status_reason AS statusReason`;
 
 const toTicket = (row: TicketRow): Ticket => ({
   ...row,
@@ -64,6 +67,7 @@ const toTicket = (row: TicketRow): Ticket => ({
   intent: withIntentDefaults(JSON.parse(row.intent) as Ticket['intent']),
   checks: JSON.parse(row.checks) as Ticket['checks'],
   whatIf: row.whatIf === null ? null : (JSON.parse(row.whatIf) as Ticket['whatIf']),
+  context: row.context === null ? null : (JSON.parse(row.context) as Ticket['context']),
 });
 
 function stripNulls(row: Record<string, unknown>): Instrument {
@@ -105,10 +109,10 @@ export class Repository {
       ),
       deletePosition: db.prepare('DELETE FROM positions WHERE account_id = ? AND symbol = ?'),
       insertTicket: db.prepare(
-        `INSERT INTO tickets (id, created_at, expires_at, source, reason, intent, checks, verdict, content_hash, status, order_id, est_notional, what_if)
-         VALUES (@id, @createdAt, @expiresAt, @source, @reason, @intent, @checks, @verdict, @contentHash, @status, @orderId, @estNotional, @whatIf)`,
+        `INSERT INTO tickets (id, created_at, expires_at, source, reason, intent, checks, verdict, content_hash, status, order_id, est_notional, what_if, context, status_reason)
+         VALUES (@id, @createdAt, @expiresAt, @source, @reason, @intent, @checks, @verdict, @contentHash, @status, @orderId, @estNotional, @whatIf, @context, @statusReason)`,
       ),
-      updateTicket: db.prepare('UPDATE tickets SET status = ?, order_id = ?, checks = ?, verdict = ?, what_if = ? WHERE id = ?'),
+      updateTicket: db.prepare('UPDATE tickets SET status = ?, order_id = ?, checks = ?, verdict = ?, what_if = ?, status_reason = ? WHERE id = ?'),
       getTicket: db.prepare<[string], TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ?`),
       recentTickets: db.prepare<[number], TicketRow>(
         `SELECT * FROM (SELECT ${TICKET_COLUMNS} FROM tickets ORDER BY created_at DESC, rowid DESC LIMIT ?) ORDER BY createdAt`,
@@ -131,6 +135,9 @@ export class Repository {
       ),
       workingOrders: db.prepare<[], OrderRow>(
         `SELECT ${ORDER_COLUMNS} FROM orders WHERE status IN ('approved','submitted','accepted','partially_filled') ORDER BY created_at`,
+      ),
+      workingOrdersOf: db.prepare<[string, string], OrderRow>(
+        `SELECT ${ORDER_COLUMNS} FROM orders WHERE status IN ('approved','submitted','accepted','partially_filled') AND venue = ? AND account_id = ? ORDER BY created_at`,
       ),
       appendOrderEvent: db.prepare(
         'INSERT INTO order_events (order_id, ts, from_status, to_status, detail) VALUES (?, ?, ?, ?, ?)',
@@ -229,12 +236,13 @@ export class Repository {
       intent: JSON.stringify(ticket.intent),
       checks: JSON.stringify(ticket.checks),
       whatIf: ticket.whatIf === null ? null : JSON.stringify(ticket.whatIf),
+      context: ticket.context === null ? null : JSON.stringify(ticket.context),
     });
   }
 
   updateTicket(ticket: Ticket): void {
     const whatIf = ticket.whatIf === null ? null : JSON.stringify(ticket.whatIf);
-    this.stmts.updateTicket.run(ticket.status, ticket.orderId, JSON.stringify(ticket.checks), ticket.verdict, whatIf, ticket.id);
+    this.stmts.updateTicket.run(ticket.status, ticket.orderId, JSON.stringify(ticket.checks), ticket.verdict, whatIf, ticket.statusReason, ticket.id);
   }
 
   getTicket(id: string): Ticket | undefined {
@@ -271,6 +279,11 @@ export class Repository {
 
   workingOrders(): Order[] {
     return this.stmts.workingOrders.all().map(toOrder);
+  }
+
+  /** Working orders at one venue booked under one account, oldest first. */
+  workingOrdersOf(venue: string, accountId: string): Order[] {
+    return this.stmts.workingOrdersOf.all(venue, accountId).map(toOrder);
   }
 
   appendOrderEvent(orderId: string, ts: number, from: OrderStatus | null, to: OrderStatus, detail: string | null): void {

@@ -252,7 +252,8 @@ export const commands = {
   },
   /** Validated, stored and journaled; enabling auto-hedge is an explicit choice (default off). */
   'hedge.policy.set': {
-    request: z.object({ policy: AutoHedgePolicy }).strict(),
+    /** In REAL, enabling auto-hedge takes the broker account's number in `confirm`, as REAL itself does. */
+    request: z.object({ policy: AutoHedgePolicy, confirm: z.string().max(64).optional() }).strict(),
     response: AutoHedgePolicy,
   },
   'hedge.log': {

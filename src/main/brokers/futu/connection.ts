@@ -212,7 +212,14 @@ export class FutuConnection implements BrokerConnection {
   }
 
   status(): VenueStatus {
-    return { ...this.state, lastHeartbeatTs: this.session?.lastHeartbeatTs ?? this.state.lastHeartbeatTs };
+    return { ...this.state, lastHeartbeatTs: this.session?.lastHeartbeatTs ?? this.state.lastHeartbeatTs, tradeLocked: this.tradeLocked() };
+  }
+
+  /** REAL trading at Futu needs the trade unlock: why it is not in force on the current session, if it is not. */
+  private tradeLocked(): string | null {
+    if (this.env !== 'REAL' || this.state.state !== 'connected') return null;
+    if (this.unlockError) return this.unlockError.message;
+    return this.config.tradePasswordMd5?.() === undefined ? 'No Futu trade password is stored, so trading was not unlocked; enter it on the Brokers page.' : null;
   }
 
   onEvent(listener: (event: VenueEvent) => void): () => void {

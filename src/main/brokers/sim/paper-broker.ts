@@ -99,6 +99,28 @@ export class PaperBroker implements BrokerAdapter {
   }
 
   /**
+   * Takes back an order the paper ledger held when the engine stopped, as a broker keeps its working
+   * orders over a restart: accepted, with what it had filled, matched again from the next quote.
+   */
+  restoreOrder(request: BrokerOrderRequest, filled: { qty: number; avgPrice: number | null }): void {
+    const order: PaperOrder = {
+      id: request.orderId,
+      symbol: request.symbol,
+      side: request.side,
+      qty: request.qty,
+      filledQty: filled.qty,
+      orderType: request.orderType,
+      limitPrice: request.limitPrice,
+      stopPrice: request.stopPrice ?? null,
+      tif: request.tif ?? 'DAY',
+      outsideRth: request.outsideRth ?? false,
+      // A stop that has filled had triggered; one that triggered without a fill triggers again on its condition.
+      triggered: filled.qty > 0,
+    };
+    this.working.set(request.orderId, { request, accepted: true, order, notional: filled.qty * (filled.avgPrice ?? 0), forNextSession: false });
+  }
+
+  /**
    * The session ended: DAY orders expire (cancelled with a reason), GTC orders stay, and DAY
    * orders placed after the close wait for the next session (they expire at its end).
    */

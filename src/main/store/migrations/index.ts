@@ -7,6 +7,7 @@ import { sql as m004 } from './004_order_types.js';
 import { sql as m005 } from './005_venue_orders.js';
 import { sql as m006 } from './006_brokers.js';
 import { sql as m007 } from './007_hedge.js';
+import { sql as m008 } from './008_ticket_context.js';
 
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'initial', sql: m001 },
@@ -16,4 +17,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 5, name: 'venue_orders', sql: m005 },
   { version: 6, name: 'brokers', sql: m006 },
   { version: 7, name: 'hedge', sql: m007 },
+  { version: 8, name: 'ticket_context', sql: m008 },
 ];

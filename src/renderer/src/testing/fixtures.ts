@@ -55,6 +55,8 @@ export function ticket(id: string, extra: Partial<Ticket> = {}): Ticket {
     orderId: null,
     estNotional: 1_000,
     whatIf: null,
+    context: { mode: 'DRY_RUN', venue: 'paper', accountId: 'PAPER-1' },
+    statusReason: null,
     ...extra,
   };
 }

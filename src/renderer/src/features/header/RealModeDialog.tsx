@@ -70,7 +70,9 @@ export function RealModeDialog({
         {intro ?? (
           <p>
             In REAL mode, approved tickets are sent to the connected broker as live orders. The engine only allows it with a
-            connected live broker and real-time data.
+            connected live broker and real-time data. Pending tickets and a proposed hedge plan are cancelled: they were
+            reviewed for another mode. If auto-hedge is enabled, this confirmation also lets it send hedge orders to this
+            account without asking.
           </p>
         )}
         {account ? (

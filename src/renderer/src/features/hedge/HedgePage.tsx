@@ -13,7 +13,9 @@ import { Empty, Panel } from '../../components/Panel.js';
 import { formatNumber, formatPercent, formatTime } from '../../lib/format.js';
 import { usePolledQuery } from '../../lib/use-polled-query.js';
 import { useCockpit } from '../../stores/app-store.js';
+import { isReady } from '../../stores/cockpit-store.js';
 import { callEngine, toast } from '../backtest/engine-calls.js';
+import { ENGINE_UNREACHABLE } from '../header/engine-link.js';
 import { RealModeDialog } from '../header/RealModeDialog.js';
 import { HeatMap, HEAT_SATURATION, SCENARIO_REFRESH_MS } from '../risk/ScenarioPanel.js';
 import { gaugeFillPct } from '../risk/risk-view.js';
@@ -194,6 +196,7 @@ function PlanCard({
   onApprove(): void;
 }) {
   const instruments = useCockpit((s) => s.cockpit?.instruments);
+  const reachable = useCockpit(isReady);
   const approvable = canApprove(run, plan);
   const title = `${PLAN_KIND_LABEL[plan.kind]} · ${plan.underlying}`;
   return (
@@ -268,9 +271,11 @@ function PlanCard({
           type="button"
           className={chosen ? 'approve' : ''}
           data-testid="hedge-approve"
-          disabled={!approvable || busy}
+          disabled={!reachable || !approvable || busy}
           title={
-            plan.feasible
+            !reachable
+              ? ENGINE_UNREACHABLE
+              : plan.feasible
               ? run.status === 'proposed'
                 ? 'Send this plan as one ticket group: each leg re-checked by the gate on fresh quotes'
                 : `The run is ${run.status}: re-plan to approve again`
@@ -428,6 +433,8 @@ function PolicyPanel() {
   const [form, setForm] = useState<PolicyForm | null>(null);
   const [errors, setErrors] = useState<PolicyErrors>({});
   const [saving, setSaving] = useState(false);
+  /** In REAL, enabling auto-hedge asks for the broker account's number (the engine says which). */
+  const [confirmReal, setConfirmReal] = useState<{ accountId: string; label: string; policy: AutoHedgePolicy } | null>(null);
 
   // Follow the engine's policy (changed elsewhere, e.g. another cockpit) unless the trader is editing.
   useEffect(() => {
@@ -461,7 +468,7 @@ function PolicyPanel() {
     });
   };
 
-  const save = async () => {
+  const save = async (confirm?: string) => {
     const parsed = formToPolicy(form);
     if (!parsed.ok) {
       setErrors(parsed.errors);
@@ -470,8 +477,14 @@ function PolicyPanel() {
     setErrors({});
     setSaving(true);
     const client = engineClient();
-    const result = client ? await client.call('hedge.policy.set', { policy: parsed.policy }, { timeoutMs: 15_000 }) : await disconnected();
+    const request = confirm === undefined ? { policy: parsed.policy } : { policy: parsed.policy, confirm };
+    const result = client ? await client.call('hedge.policy.set', request, { timeoutMs: 15_000 }) : await disconnected();
     setSaving(false);
+    const account = result.ok ? null : (result.error.details as { accountId?: unknown; label?: unknown } | undefined);
+    if (!result.ok && result.error.code === 'CONFIRMATION_REQUIRED' && typeof account?.accountId === 'string' && confirm === undefined) {
+      setConfirmReal({ accountId: account.accountId, label: typeof account.label === 'string' ? account.label : account.accountId, policy: parsed.policy });
+      return;
+    }
     if (!result.ok) {
       // What was typed stays; the engine's words go beside the Save button and into a toast.
       setErrors({ form: result.error.message });
@@ -544,6 +557,20 @@ function PolicyPanel() {
           {dirty ? <span className="muted">unsaved changes</span> : null}
         </div>
       </form>
+      <RealModeDialog
+        open={confirmReal !== null}
+        account={confirmReal}
+        onClose={() => setConfirmReal(null)}
+        onConfirm={async (typed) => {
+          setConfirmReal(null);
+          await save(typed);
+        }}
+        title="Let auto-hedge trade in REAL?"
+        intro={<p>Auto-hedge sends risk-reducing hedge orders without asking you, within its limits. In REAL they are live orders.</p>}
+        confirmLabel="Enable auto-hedge in REAL"
+        busyLabel="Enabling…"
+        testId="confirm-auto-hedge-real"
+      />
     </Panel>
   );
 }
@@ -692,14 +719,14 @@ export function HedgePage({ stale }: { stale: boolean }) {
           <span className={`muted mode-${mode ?? 'none'}`} data-testid="hedge-mode-note">
             {mode ? MODE_EFFECT[mode] : ''}
           </span>
-          <button type="button" data-testid="hedge-replan" disabled={busy !== null} onClick={() => void replan()} title="Plan again now on fresh quotes (hedge.runOnce)">
+          <button type="button" data-testid="hedge-replan" disabled={stale || busy !== null} onClick={() => void replan()} title="Plan again now on fresh quotes (hedge.runOnce)">
             {busy === 'replan' ? 'Planning…' : 'Re-plan'}
           </button>
           <button
             type="button"
             className="danger"
             data-testid="hedge-reject"
-            disabled={!run || !canReject(run) || busy !== null}
+            disabled={stale || !run || !canReject(run) || busy !== null}
             onClick={() => void reject()}
             title="Reject the proposed plan and its alternatives: nothing is sent"
           >

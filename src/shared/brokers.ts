@@ -65,6 +65,29 @@ export const BrokerConnectionConfig = z.object({
 });
 export type BrokerConnectionConfig = z.infer<typeof BrokerConnectionConfig>;
 
+/**
+ * Where a connection sends its secrets, in words a trader recognises. Futu: OpenD's host and port
+ * (the trade password's MD5 crosses that link unencrypted). Tiger: the REST gateway URL and the
+ * push server's host and port (both get signed requests). Each secret is sealed together with
+ * this address; when it changes, the secrets must be entered again (brokers.save refuses with
+ * SECRETS_REQUIRED), and a secret sealed for another address never opens. Changing the format
+ * makes every stored secret need re-entry.
+ */
+export function brokerAddress(c: { venue: BrokerVenue; host: string; port: number; settings?: { gatewayUrl?: string | undefined } | undefined }): string {
+  const host = c.host.trim().toLowerCase();
+  const hostPort = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${c.port}`;
+  if (c.venue === 'futu') return `OpenD ${hostPort}`;
+  return `gateway ${c.settings?.gatewayUrl?.trim() || 'Tiger production'}, push ${hostPort}`;
+}
+
+const isHttps = (url: string) => {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
 export const BrokerLinkState = z.enum(['connected', 'connecting', 'disconnected']);
 
 export const BrokerStatus = z.object({
@@ -104,7 +127,10 @@ export const BrokerSaveRequest = z
     env: BrokerTradingEnv,
     accountId: optionalText(64),
     tigerId: optionalText(64),
-    settings: BrokerSettings.optional(),
+    settings: BrokerSettings.refine((s) => s.gatewayUrl === undefined || isHttps(s.gatewayUrl), {
+      path: ['gatewayUrl'],
+      message: 'Tiger’s gateway URL must start with https:// (signed requests never go over an unencrypted link).',
+    }).optional(),
     enabled: z.boolean().optional(),
     secrets: z.record(z.string().max(40), z.string().max(20_000)).optional(),
   })

@@ -47,7 +47,7 @@ let tiger: FakeTigerHarness;
 beforeAll(async () => {
   futu = new FakeOpenD({ tradePasswordMd5: md5(PASSWORD), recordRequests: false });
   futuPort = (await futu.start()).port;
-  tiger = await startFakeTiger();
+  tiger = await startFakeTiger({ gateway: { restTls: true } }); // Deltadeck saves only https:// Tiger gateways
 });
 afterAll(async () => {
   await futu.stop();

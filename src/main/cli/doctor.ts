@@ -11,12 +11,13 @@ import { connect as tcpConnect } from 'node:net';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Command, InvalidArgumentError } from 'commander';
-import type { BrokerConnectionConfig, BrokerSecretName } from '../../shared/brokers.js';
+import type { BrokerConnectionConfig } from '../../shared/brokers.js';
 import { buildConnection, checkSecrets, type SecretSource } from '../brokers/registry.js';
 import type { BrokerConnection, VenueAccount } from '../brokers/venue.js';
 import { TIGER_PRODUCTION_GATEWAY } from '../brokers/tiger/rest-client.js';
 import { defaultDataDir } from '../paths.js';
-import { SecretsVault, VaultError, type KeyProtector } from '../secrets/vault.js';
+import { storedSecrets } from '../secrets/connection-secrets.js';
+import { SecretsVault, type KeyProtector } from '../secrets/vault.js';
 import { BrokerRepository } from '../store/broker-repository.js';
 
 export const EXIT_DOCTOR_FAILED = 1;
@@ -234,15 +235,8 @@ export async function runDoctor(options: { dataDir: string; timeoutMs: number; k
         reports.push({ id: entry.id, label: entry.id, venue: 'futu', env: 'SIMULATE', target: '?', ok: false, checks: [{ name: 'config', ok: false, detail: entry.error }] });
         continue;
       }
-      const id = entry.config.id;
-      const secrets: SecretSource = {
-        has: (name: BrokerSecretName) => repo.getSecret(id, name) !== undefined,
-        get: (name: BrokerSecretName) => {
-          const sealed = repo.getSecret(id, name);
-          if (!sealed) throw new VaultError('DECRYPT_FAILED', `No ${name} is stored.`);
-          return vault.open(id, name, sealed);
-        },
-      };
+      // Each secret opens only for the address it was entered for (and never for an http:// Tiger gateway).
+      const secrets = storedSecrets(repo, vault, entry.config);
       reports.push(await checkConnection(entry.config, secrets, options.timeoutMs));
     }
     return { dataDir, ok: reports.every((r) => r.ok), message: null, connections: reports };

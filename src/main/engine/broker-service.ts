@@ -3,6 +3,10 @@
 // vault; secrets go in (save) and out only to the adapter that needs them: nothing this service
 // returns or logs carries a secret's value, only `{ name, stored }`.
 //
+// A secret belongs to the address it was entered for (see `brokerAddress`): an edit that changes a
+// connection's host, port or gateway must carry every stored secret again (SECRETS_REQUIRED
+// otherwise), and a secret sealed for another address never opens (connection-secrets.ts).
+//
 // `enabled` means "connect when the engine starts": connect sets it, disconnect clears it.
 // `connection(id)` hands a connected adapter to the engine's live account (orders, positions, quotes).
 import { randomBytes } from 'node:crypto';
@@ -10,14 +14,16 @@ import type { Logger } from 'pino';
 import {
   BROKER_SECRETS,
   BrokerSaveRequest,
+  brokerAddress,
   type BrokerConnectionConfig,
   type BrokerConnectionView,
   type BrokerSecretName,
   type BrokerStatus,
 } from '../../shared/brokers.js';
 import { CockpitError } from '../../shared/api/result.js';
-import { BrokerSetupError, buildConnection, futuTradePasswordDigest, missingPieces, normalizePem, secretFormatProblem, type ConnectionTuning, type SecretSource } from '../brokers/registry.js';
+import { BrokerSetupError, buildConnection, futuTradePasswordDigest, missingPieces, normalizePem, secretFormatProblem, type ConnectionTuning } from '../brokers/registry.js';
 import type { BrokerConnection, VenueStatus } from '../brokers/venue.js';
+import { insecureAddressProblem, sealSecret, storedSecrets } from '../secrets/connection-secrets.js';
 import { SecretsVault, VaultError, type SealedSecret } from '../secrets/vault.js';
 import { BrokerRepository } from '../store/broker-repository.js';
 import type { Db } from '../store/database.js';
@@ -43,6 +49,8 @@ interface Live {
 }
 
 const VENUE_NAME = { futu: 'Futu OpenD', tiger: 'Tiger Open API' } as const;
+/** Secret names as they read mid-sentence ("enter the trade password again"). */
+const SECRET_NAMES: Record<BrokerSecretName, string> = { tradePassword: 'trade password', privateKey: 'private key', tigerPublicKey: 'Tiger public key' };
 
 export class BrokerService {
   private readonly repo: BrokerRepository;
@@ -96,7 +104,11 @@ export class BrokerService {
 
   // ── writes ───────────────────────────────────────────────────────────────
 
-  /** Adds (no id) or updates a connection. Empty secrets keep the stored ones. A live connection is rebuilt with the new settings. */
+  /**
+   * Adds (no id) or updates a connection. Empty secrets keep the stored ones — unless the address
+   * changed: then every stored secret must be entered again (SECRETS_REQUIRED, nothing saved).
+   * A live connection is rebuilt with the new settings.
+   */
   async save(input: unknown): Promise<BrokerConnectionView> {
     const parsed = BrokerSaveRequest.safeParse(input);
     if (!parsed.success) {
@@ -130,22 +142,29 @@ export class BrokerService {
     // Every new secret is checked and sealed before anything is written: bad input loses nothing.
     const sealed: Array<[BrokerSecretName, SealedSecret]> = [];
     const allowed: readonly string[] = BROKER_SECRETS[req.venue];
+    const entered = new Set<string>();
     for (const [name, raw] of Object.entries(req.secrets ?? {})) {
       if (!allowed.includes(name)) throw new CockpitError('INVALID_REQUEST', `${VENUE_NAME[req.venue]} has no secret called ${name}.`);
       if (raw.trim() === '') continue; // left empty: keep the stored one
+      entered.add(name);
+    }
+    if (existing) this.refuseAddressChangeWithoutSecrets(existing, config, entered);
+    for (const [name, raw] of Object.entries(req.secrets ?? {})) {
+      if (!entered.has(name)) continue;
       const secretName = name as BrokerSecretName;
       const value = secretName === 'tradePassword' ? futuTradePasswordDigest(raw) : normalizePem(secretName, raw);
       const problem = secretFormatProblem(secretName, value);
       if (problem) throw new CockpitError('INVALID_REQUEST', problem);
-      sealed.push([secretName, this.seal(id, secretName, value)]);
+      sealed.push([secretName, this.seal(config, secretName, value)]);
     }
     this.repo.transaction(() => {
       this.repo.save(config);
       for (const [name, secret] of sealed) this.repo.putSecret(id, name, secret, ts);
     });
     const changed = sealed.map(([name]) => name);
-    this.options.audit?.(existing ? 'broker.update' : 'broker.add', { id, venue: config.venue, label: config.label, env: config.env, secretsChanged: changed });
-    this.log.info({ connection: id, venue: config.venue, env: config.env, secretsChanged: changed }, existing ? 'broker connection updated' : 'broker connection added');
+    const address = brokerAddress(config);
+    this.options.audit?.(existing ? 'broker.update' : 'broker.add', { id, venue: config.venue, label: config.label, env: config.env, address, secretsChanged: changed });
+    this.log.info({ connection: id, venue: config.venue, env: config.env, address, secretsChanged: changed }, existing ? 'broker connection updated' : 'broker connection added');
 
     if (this.live.has(id)) {
       // Rebuild with the new settings and secrets; a failure shows in the status, the save stands.
@@ -205,32 +224,57 @@ export class BrokerService {
 
   private view(config: BrokerConnectionConfig): BrokerConnectionView {
     const stored = new Set(this.repo.secretNames(config.id));
+    const problems = new Set(missingPieces(config, { has: (name) => stored.has(name) }));
+    const insecure = insecureAddressProblem(config);
+    if (insecure) problems.add(insecure);
+    else {
+      // A stored secret that does not open for this address (entered for another one, or by an
+      // earlier Deltadeck) is as good as missing: say so before the trader presses Connect.
+      const secrets = storedSecrets(this.repo, this.vault, config);
+      for (const name of BROKER_SECRETS[config.venue]) {
+        if (!stored.has(name)) continue;
+        try {
+          secrets.get(name);
+        } catch (error) {
+          problems.add((error as Error).message);
+        }
+      }
+    }
     return {
       ...config,
       secrets: BROKER_SECRETS[config.venue].map((name) => ({ name, stored: stored.has(name) })),
-      problems: missingPieces(config, { has: (name) => stored.has(name) }),
+      problems: [...problems],
       status: this.status(config.id),
     };
   }
 
-  private seal(id: string, name: BrokerSecretName, value: string): SealedSecret {
+  /**
+   * A secret is sent only to the address it was entered for: an edit that points the connection
+   * somewhere else must bring every stored secret again. Refusing (rather than dropping them)
+   * keeps the trader's connection working where it was until the secrets are at hand.
+   */
+  private refuseAddressChangeWithoutSecrets(existing: BrokerConnectionConfig, next: BrokerConnectionConfig, entered: ReadonlySet<string>): void {
+    const before = brokerAddress(existing);
+    const after = brokerAddress(next);
+    if (before === after) return;
+    const missing = this.repo.secretNames(existing.id).filter((name): name is BrokerSecretName => !entered.has(name) && (BROKER_SECRETS[existing.venue] as readonly string[]).includes(name));
+    if (missing.length === 0) return;
+    const names = missing.map((name) => SECRET_NAMES[name]);
+    throw new CockpitError(
+      'SECRETS_REQUIRED',
+      `${existing.label} would move from ${before} to ${after}: enter the ${names.join(' and the ')} again. ` +
+        'Deltadeck only sends a secret to the address it was entered for. Nothing was saved.',
+      { secrets: missing },
+    );
+  }
+
+  private seal(config: BrokerConnectionConfig, name: BrokerSecretName, value: string): SealedSecret {
     try {
-      return this.vault.seal(id, name, value);
+      return sealSecret(this.vault, config, name, value);
     } catch (error) {
       if (error instanceof VaultError) throw new CockpitError('SECRETS_UNAVAILABLE', error.message);
       throw error;
     }
-  }
-
-  private secrets(id: string): SecretSource {
-    return {
-      has: (name) => this.repo.getSecret(id, name) !== undefined,
-      get: (name) => {
-        const sealed = this.repo.getSecret(id, name);
-        if (!sealed) throw new VaultError('DECRYPT_FAILED', `No ${name} is stored for broker connection ${id}.`);
-        return this.vault.open(id, name, sealed);
-      },
-    };
   }
 
   private async start(id: string): Promise<void> {
@@ -239,7 +283,8 @@ export class BrokerService {
     if (existing && existing.connection.status().state === 'connected') return;
     if (existing) await this.stop(id);
     const config = this.config(id);
-    const secrets = this.secrets(id);
+    // Opened for the address this config points at: one entered for another address fails here, before any socket opens.
+    const secrets = storedSecrets(this.repo, this.vault, config);
     let connection: BrokerConnection;
     try {
       connection = buildConnection(config, secrets, this.options.tuning);

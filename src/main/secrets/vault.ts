@@ -2,8 +2,12 @@
 //
 // Each secret is sealed with AES-256-GCM under one data key: a random 12-byte IV per seal, the
 // 16-byte auth tag kept beside the ciphertext, and associated data binding the ciphertext to its
-// owner ("<connection id>\0<secret name>"), so a ciphertext copied onto another connection or
-// another field fails to open instead of handing over the wrong secret.
+// owner and to the address it was entered for ("<connection id>\0<secret name>\0<address>", the
+// address as `brokerAddress` in src/shared/brokers.ts writes it), so a ciphertext copied onto
+// another connection or another field, or a connection whose host, port or gateway was changed
+// (in the app without re-entering the secret, or in the database behind Deltadeck's back), fails
+// to open instead of handing the secret to an address it was not given for. Secrets sealed by an
+// earlier Deltadeck (owner only, no address) no longer open: they must be entered again.
 //
 // The data key is 32 random bytes in `<dataDir>/secrets.key` (mode 0600), created atomically on
 // first use (written to a temp file, then hard-linked into place, so two processes racing to
@@ -25,7 +29,8 @@ const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export type VaultErrorCode = 'KEY_UNREADABLE' | 'KEY_PROTECTED' | 'DECRYPT_FAILED' | 'BAD_SECRET';
+/** UNBOUND: sealed by an earlier Deltadeck, before secrets were tied to an address. */
+export type VaultErrorCode = 'KEY_UNREADABLE' | 'KEY_PROTECTED' | 'DECRYPT_FAILED' | 'BAD_SECRET' | 'UNBOUND';
 
 export class VaultError extends Error {
   constructor(
@@ -80,7 +85,21 @@ export interface SealedSecret {
   ciphertext: Buffer;
 }
 
-const associatedData = (connectionId: string, name: string) => Buffer.from(`${connectionId}\0${name}`, 'utf8');
+const associatedData = (connectionId: string, name: string, address: string) => Buffer.from(`${connectionId}\0${name}\0${address}`, 'utf8');
+/** What an earlier Deltadeck bound secrets to: only used to say why such a secret no longer opens. */
+const unboundAssociatedData = (connectionId: string, name: string) => Buffer.from(`${connectionId}\0${name}`, 'utf8');
+
+/** The plaintext, or null when the key, the associated data or the sealed bytes do not match. */
+function decrypt(key: Buffer, sealed: SealedSecret, aad: Buffer): string | null {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(aad);
+    decipher.setAuthTag(sealed.tag);
+    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
 
 export class SecretsVault {
   private key: Buffer | null = null;
@@ -113,31 +132,35 @@ export class SecretsVault {
     }
   }
 
-  seal(connectionId: string, name: string, plaintext: string): SealedSecret {
+  /** Seals a secret for one connection, one field and the one address it may be sent to. */
+  seal(connectionId: string, name: string, plaintext: string, address: string): SealedSecret {
     if (typeof plaintext !== 'string' || plaintext.length === 0) throw new VaultError('BAD_SECRET', `The ${name} to store is empty.`);
+    if (!address) throw new VaultError('BAD_SECRET', `The ${name} must be stored for an address.`);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.dataKey(true), iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(associatedData(connectionId, name));
+    cipher.setAAD(associatedData(connectionId, name, address));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return { iv, tag: cipher.getAuthTag(), ciphertext };
   }
 
-  open(connectionId: string, name: string, sealed: SealedSecret): string {
+  /** Opens a secret for the address the connection points at now; one sealed for any other address does not open. */
+  open(connectionId: string, name: string, sealed: SealedSecret, address: string): string {
     const failed = () =>
       new VaultError(
         'DECRYPT_FAILED',
-        `The stored ${name} of broker connection ${connectionId} could not be decrypted: the key file (${KEY_FILE}) is not the one it was stored with, or the stored value was altered. Enter the ${name} again.`,
+        `The stored ${name} of broker connection ${connectionId} could not be decrypted for ${address}: it was entered for another address, the key file (${KEY_FILE}) is not the one it was stored with, or the stored value was altered. Enter the ${name} again.`,
       );
     if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw failed();
     const key = this.dataKey(false);
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
-      decipher.setAAD(associatedData(connectionId, name));
-      decipher.setAuthTag(sealed.tag);
-      return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
-    } catch {
-      throw failed();
+    const plaintext = decrypt(key, sealed, associatedData(connectionId, name, address));
+    if (plaintext !== null) return plaintext;
+    if (decrypt(key, sealed, unboundAssociatedData(connectionId, name)) !== null) {
+      throw new VaultError(
+        'UNBOUND',
+        `The stored ${name} of broker connection ${connectionId} was saved by an earlier Deltadeck, which did not record the address it was entered for. Enter the ${name} again (it will only be sent to ${address}).`,
+      );
     }
+    throw failed();
   }
 
   /** Loads the data key, creating it when `create` and it does not exist yet. */

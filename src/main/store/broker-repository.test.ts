@@ -67,10 +67,10 @@ describe('BrokerRepository', () => {
   it('keeps secrets sealed (no plaintext in the database) and removes them with the connection', () => {
     const vault = new SecretsVault(temp.dir);
     repo.save(futu());
-    repo.putSecret('futu-1', 'tradePassword', vault.seal('futu-1', 'tradePassword', 'hunter2-plaintext'), 10);
+    repo.putSecret('futu-1', 'tradePassword', vault.seal('futu-1', 'tradePassword', 'hunter2-plaintext', 'OpenD 127.0.0.1:11111'), 10);
     expect(repo.secretNames('futu-1')).toEqual(['tradePassword']);
     const sealed = repo.getSecret('futu-1', 'tradePassword')!;
-    expect(vault.open('futu-1', 'tradePassword', sealed)).toBe('hunter2-plaintext');
+    expect(vault.open('futu-1', 'tradePassword', sealed, 'OpenD 127.0.0.1:11111')).toBe('hunter2-plaintext');
     const raw = db.prepare('SELECT * FROM broker_secrets').all();
     expect(JSON.stringify(raw)).not.toContain('hunter2');
     expect(Buffer.concat([sealed.iv, sealed.tag, sealed.ciphertext]).toString('latin1')).not.toContain('hunter2');

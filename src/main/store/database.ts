@@ -6,6 +6,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { makePrivate } from './data-dir.js';
 import { StartupError } from './errors.js';
 import { migrations } from './migrations/index.js';
 
@@ -148,6 +149,8 @@ export function openDatabase(file: string): Db {
   let db: Db | undefined;
   try {
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS, fileMustExist: existed });
+    // 0600 before the WAL side files exist: SQLite creates them with the database file's mode.
+    makePrivate(file, `${file}-wal`, `${file}-shm`);
     // The first statement touching the file is what detects a non-database. Nothing is written
     // until the file is known to be a Deltadeck database this version can use.
     const version = db.pragma('user_version', { simple: true }) as number;

@@ -41,7 +41,7 @@ export class DataDirLock {
     for (let attempt = 0; attempt < 2; attempt++) {
       const info: LockInfo = { pid: process.pid, startedAt: Date.now() };
       try {
-        const fd = openSync(file, 'wx');
+        const fd = openSync(file, 'wx', 0o600); // private, like everything in the data folder
         writeSync(fd, JSON.stringify(info));
         closeSync(fd);
         heldHere.add(file);

@@ -29,7 +29,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535 || !Number.isInteger(pus
 const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'fake-tiger-'));
 mkdirSync(dir, { recursive: true });
 const developer = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const gateway = new FakeTigerGateway({ tigerId: values['tiger-id'], developerPublicKey: developer.publicKey, port, pushPort });
+// REST over https as well: Deltadeck refuses a Tiger gateway URL that is not https://.
+const gateway = new FakeTigerGateway({ tigerId: values['tiger-id'], developerPublicKey: developer.publicKey, port, pushPort, restTls: true });
 await gateway.start();
 
 const files = {

@@ -9,7 +9,7 @@ import { engineClient } from '../../api/runtime.js';
 import { Empty, Panel } from '../../components/Panel.js';
 import { usePolledQuery } from '../../lib/use-polled-query.js';
 import { callEngine, toast } from '../backtest/engine-calls.js';
-import { DEFAULT_ENDPOINTS, emptyForm, formFromView, formToRequest, heartbeatAge, type BrokerForm } from './broker-form.js';
+import { addressChanged, DEFAULT_ENDPOINTS, emptyForm, formFromView, formToRequest, heartbeatAge, reenterMessage, secretsToReenter, type BrokerForm } from './broker-form.js';
 import './brokers.css';
 
 const VENUE_LABEL: Record<BrokerVenue, string> = { futu: 'Futu OpenD', tiger: 'Tiger Open API' };
@@ -144,6 +144,9 @@ function ConnectionForm({ initial, stored, onDone }: { initial: BrokerForm; stor
   const [saving, setSaving] = useState(false);
   const set = <K extends keyof BrokerForm>(key: K, value: BrokerForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const editing = form.id !== null;
+  // Moving a saved connection: its stored secrets must be typed again (the engine refuses otherwise).
+  const moved = addressChanged(initial, form);
+  const movedSecrets = moved ? BROKER_SECRETS[form.venue].filter((name) => stored.has(name)) : [];
 
   const changeVenue = (venue: BrokerVenue) =>
     setForm((f) => ({ ...f, venue, host: DEFAULT_ENDPOINTS[venue].host, port: String(DEFAULT_ENDPOINTS[venue].port), secrets: {} }));
@@ -153,6 +156,11 @@ function ConnectionForm({ initial, stored, onDone }: { initial: BrokerForm; stor
     const built = formToRequest(form);
     if (!built.ok) {
       setError({ field: built.field, message: built.message });
+      return;
+    }
+    const reenter = secretsToReenter(initial, form, stored);
+    if (reenter.length > 0) {
+      setError({ field: `secret-${reenter[0]}`, message: reenterMessage(reenter) });
       return;
     }
     setError(null);
@@ -218,11 +226,18 @@ function ConnectionForm({ initial, stored, onDone }: { initial: BrokerForm; stor
             data-testid={`broker-secret-${name}`}
             defaultValue=""
             autoComplete="new-password"
-            placeholder={stored.has(name) ? 'stored — leave empty to keep' : 'not stored'}
+            placeholder={moved && stored.has(name) ? 'address changed — enter it again' : stored.has(name) ? 'stored — leave empty to keep' : 'not stored'}
+            aria-required={moved && stored.has(name) ? true : undefined}
+            aria-invalid={error?.field === `secret-${name}` ? true : undefined}
             onChange={(e) => set('secrets', { ...form.secrets, [name]: e.target.value })}
           />
         </label>
       ))}
+      {movedSecrets.length > 0 ? (
+        <p className="muted broker-reenter" data-testid="broker-reenter-hint">
+          {reenterMessage(movedSecrets)}
+        </p>
+      ) : null}
       {error ? (
         <p className="form-error" role="alert" data-testid="broker-form-error">
           {error.message}

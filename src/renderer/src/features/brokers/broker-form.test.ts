@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BrokerConnectionView } from '../../../../shared/brokers.js';
-import { emptyForm, formFromView, formToRequest, heartbeatAge } from './broker-form.js';
+import { addressChanged, emptyForm, formFromView, formToRequest, heartbeatAge, reenterMessage, secretsToReenter } from './broker-form.js';
 
 const view: BrokerConnectionView = {
   id: 'tiger-1',
@@ -41,6 +41,33 @@ describe('broker form', () => {
     expect(r.ok && 'id' in r.request).toBe(false);
     expect(formToRequest({ ...form, port: '99999' })).toMatchObject({ ok: false, field: 'port' });
     expect(formToRequest({ ...form, label: ' ' })).toMatchObject({ ok: false, field: 'label' });
+  });
+
+  it('moving a saved connection (host, port or gateway URL) asks for its stored secrets again; other edits do not', () => {
+    const initial = formFromView(view);
+    const stored = new Set(['privateKey', 'tigerPublicKey']);
+    expect(addressChanged(initial, { ...initial, label: 'renamed', env: 'SIMULATE', caCert: 'PEM' })).toBe(false);
+    expect(addressChanged(initial, { ...initial, host: ' PUSH.example ' })).toBe(false); // same host, as the engine compares it
+    for (const moved of [{ host: 'push2.example' }, { port: '9884' }, { gatewayUrl: 'https://gw2.example/gateway' }, { gatewayUrl: '' }]) {
+      const form = { ...initial, ...moved };
+      expect(addressChanged(initial, form)).toBe(true);
+      expect(secretsToReenter(initial, form, stored)).toEqual(['privateKey', 'tigerPublicKey']);
+      expect(secretsToReenter(initial, { ...form, secrets: { privateKey: 'PEM' } }, stored)).toEqual(['tigerPublicKey']);
+      expect(secretsToReenter(initial, { ...form, secrets: { privateKey: 'PEM', tigerPublicKey: 'PEM' } }, stored)).toEqual([]);
+    }
+    // Nothing stored, nothing to re-enter; a new connection has no address to move from.
+    expect(secretsToReenter(initial, { ...initial, host: 'elsewhere' }, new Set())).toEqual([]);
+    const fresh = emptyForm('futu');
+    expect(addressChanged(fresh, { ...fresh, host: '10.0.0.5' })).toBe(false);
+    expect(reenterMessage(['privateKey', 'tigerPublicKey'])).toBe(
+      'The address changed: enter the private key and the Tiger public key again. Deltadeck only sends a secret to the address it was entered for.',
+    );
+  });
+
+  it('a Tiger gateway URL must be https://', () => {
+    const form = formFromView(view);
+    expect(formToRequest({ ...form, gatewayUrl: 'http://gw.example/gateway' })).toMatchObject({ ok: false, field: 'gatewayUrl', message: expect.stringMatching(/https:\/\//) });
+    expect(formToRequest({ ...form, gatewayUrl: 'https://gw.example/gateway' }).ok).toBe(true);
   });
 
   it('heartbeat age', () => {

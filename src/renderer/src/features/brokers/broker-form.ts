@@ -1,7 +1,9 @@
 // The Brokers page's form model: a connection's editable fields as text, the save request built
 // from them, and the heartbeat age shown in the list. Secrets start empty; left empty they keep
-// the stored value, so a form never holds a secret it did not just receive from the trader.
-import { BROKER_SECRETS, type BrokerConnectionView, type BrokerSaveRequest, type BrokerVenue } from '../../../../shared/brokers.js';
+// the stored value, so a form never holds a secret it did not just receive from the trader —
+// except when the edit moves the connection to another address: then the stored secrets must be
+// typed again (the engine refuses otherwise; a secret only goes where it was entered for).
+import { BROKER_SECRETS, brokerAddress, type BrokerConnectionView, type BrokerSaveRequest, type BrokerSecretName, type BrokerVenue } from '../../../../shared/brokers.js';
 
 export interface BrokerForm {
   id: string | null;
@@ -60,6 +62,10 @@ export function formToRequest(form: BrokerForm): { ok: true; request: BrokerSave
   if (!form.host.trim()) return { ok: false, field: 'host', message: 'Enter a host.' };
   const port = Number(form.port);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) return { ok: false, field: 'port', message: 'The port is a whole number from 1 to 65535.' };
+  const gatewayUrl = form.gatewayUrl.trim();
+  if (form.venue === 'tiger' && gatewayUrl && !/^https:\/\//i.test(gatewayUrl)) {
+    return { ok: false, field: 'gatewayUrl', message: 'Tiger’s gateway URL must start with https://.' };
+  }
   const secrets: Record<string, string> = {};
   for (const name of BROKER_SECRETS[form.venue]) {
     const value = form.secrets[name] ?? '';
@@ -85,6 +91,27 @@ export function formToRequest(form: BrokerForm): { ok: true; request: BrokerSave
       secrets,
     },
   };
+}
+
+const formAddress = (f: BrokerForm) =>
+  brokerAddress({ venue: f.venue, host: f.host, port: Number(f.port), settings: f.venue === 'tiger' && f.gatewayUrl.trim() ? { gatewayUrl: f.gatewayUrl.trim() } : {} });
+
+/** Whether this edit points a saved connection at another host, port or gateway than it had. */
+export function addressChanged(initial: BrokerForm, form: BrokerForm): boolean {
+  return form.id !== null && formAddress(initial) !== formAddress(form);
+}
+
+/** The stored secrets that must be typed again before this edit can be saved; empty when none. */
+export function secretsToReenter(initial: BrokerForm, form: BrokerForm, stored: ReadonlySet<string>): BrokerSecretName[] {
+  if (!addressChanged(initial, form)) return [];
+  return BROKER_SECRETS[form.venue].filter((name) => stored.has(name) && !(form.secrets[name] ?? '').trim());
+}
+
+const SECRET_NAMES: Record<BrokerSecretName, string> = { tradePassword: 'trade password', privateKey: 'private key', tigerPublicKey: 'Tiger public key' };
+
+/** Why the secrets must be typed again, naming them. */
+export function reenterMessage(names: readonly BrokerSecretName[]): string {
+  return `The address changed: enter the ${names.map((n) => SECRET_NAMES[n]).join(' and the ')} again. Deltadeck only sends a secret to the address it was entered for.`;
 }
 
 /** "4s ago", "3m ago", "—" before the first heartbeat. */

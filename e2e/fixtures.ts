@@ -1,5 +1,6 @@
 // A headless cockpit per test: its own data directory, started through the real CLI, stopped
-// with SIGTERM like a user's Ctrl+C, and restartable on the same data to test persistence.
+// with SIGTERM like a user's Ctrl+C, and restartable on the same data (and port, as a trader's
+// `deltadeck serve` restarts on 7717) to test persistence and the cockpit reconnecting.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +10,12 @@ import { test as base, expect, type Page } from '@playwright/test';
 export interface Cockpit {
   url: string;
   dataDir: string;
-  /** Stops the server (SIGTERM) and starts it again on the same data directory. */
+  /** Stops the server (SIGTERM) and starts it again on the same data directory and port, with a new token. */
   restart(): Promise<void>;
+  /** Stops the server (SIGTERM); `start()` brings it back. */
+  stop(): Promise<void>;
+  /** Starts the stopped server on the same data directory and port; `sameToken` pins the previous token (DELTADECK_TOKEN). */
+  start(options?: { sameToken?: boolean }): Promise<void>;
 }
 
 interface Running {
@@ -24,11 +29,12 @@ interface Running {
  */
 export const E2E_SIM_START = '2026-06-08T10:00:00-04:00';
 
-function startServer(dataDir: string): Promise<Running> {
-  const args = ['bin/deltadeck.mjs', 'serve', '--port', '0', '--no-build', '--json', '--data-dir', dataDir, '--sim-start', E2E_SIM_START];
+function startServer(dataDir: string, options: { port?: number; token?: string } = {}): Promise<Running> {
+  const port = String(options.port ?? 0);
+  const args = ['bin/deltadeck.mjs', 'serve', '--port', port, '--no-build', '--json', '--data-dir', dataDir, '--sim-start', E2E_SIM_START];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DELTADECK_LOG_LEVEL: 'warn' },
+    env: { ...process.env, DELTADECK_LOG_LEVEL: 'warn', ...(options.token ? { DELTADECK_TOKEN: options.token } : {}) },
   });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -62,6 +68,10 @@ export const test = base.extend<{ cockpit: Cockpit }>({
   cockpit: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'deltadeck-e2e-'));
     let running = await startServer(dataDir);
+    const again = (sameToken: boolean) => {
+      const previous = new URL(running.url);
+      return startServer(dataDir, { port: Number(previous.port), ...(sameToken ? { token: previous.searchParams.get('token')! } : {}) });
+    };
     const cockpit: Cockpit = {
       get url() {
         return running.url;
@@ -69,7 +79,11 @@ export const test = base.extend<{ cockpit: Cockpit }>({
       dataDir,
       async restart() {
         await stopServer(running);
-        running = await startServer(dataDir);
+        running = await again(false);
+      },
+      stop: () => stopServer(running),
+      async start(options = {}) {
+        running = await again(options.sameToken ?? false);
       },
     };
     await use(cockpit);

@@ -16,7 +16,7 @@ import { OrdersTable } from './features/orders/OrdersTable.js';
 import { FillsTable } from './features/orders/FillsTable.js';
 import { Panel } from './components/Panel.js';
 import { Toasts } from './components/Toasts.js';
-import { ConnectionBanner, FatalConnectionScreen } from './components/ConnectionBanner.js';
+import { ConnectionBanner, FatalConnectionScreen, isFatalPhase } from './components/ConnectionBanner.js';
 import { RiskPage } from './features/risk/RiskPage.js';
 import { BacktestPage } from './features/backtest/BacktestPage.js';
 import { BrokersPage } from './features/brokers/BrokersPage.js';
@@ -66,7 +66,7 @@ export function App() {
     if (page === 'backtest') setBacktestOpened(true);
   }, [page]);
 
-  if (phase === 'no-token' || phase === 'token-rejected') {
+  if (isFatalPhase(phase)) {
     return (
       <main className="cockpit cockpit-fatal" data-testid="cockpit" data-ready="false">
         <FatalConnectionScreen phase={phase} />

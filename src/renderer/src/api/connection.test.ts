@@ -110,8 +110,9 @@ describe('EngineConnection', () => {
     const { store, connection, open } = setup([() => Promise.reject(new TransportError('closed', 4401))], { onTokenRejected });
     connection.start();
     await settle();
-    expect(store.getState().connection.phase).toBe('token-rejected');
+    expect(store.getState().connection.phase).toBe('token-rejected'); // never live: a wrong token, not a restart
     expect(onTokenRejected).toHaveBeenCalledTimes(1);
+    expect(onTokenRejected).toHaveBeenCalledWith(false);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(open).toHaveBeenCalledTimes(1);
   });
@@ -125,6 +126,55 @@ describe('EngineConnection', () => {
     expect(store.getState().connection.phase).toBe('token-rejected');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(open).toHaveBeenCalledTimes(1);
+  });
+
+  it('an engine that stops is noticed at once; while it is down every attempt fails with backoff, then it reconnects by itself', async () => {
+    const before = new FakeEngineChannel();
+    const after = new FakeEngineChannel();
+    const down = () => Promise.reject(new TransportError('connection refused', 1006));
+    const { store, connection, open } = setup([() => Promise.resolve(before.opened), down, down, () => Promise.resolve(after.opened)]);
+    connection.start();
+    await settle();
+    before.emit('state', { type: 'snapshot', state: cockpitState({ seq: 9, mode: 'DRY_RUN' }) });
+    expect(isReady(store.getState())).toBe(true);
+
+    before.closeFromEngine(1001); // the server shutting down
+    // No timer has run: the loss shows immediately, not at the next heartbeat.
+    expect(store.getState().connection.phase).toBe('reconnecting');
+    expect(isReady(store.getState())).toBe(false); // every money control keys off this
+    expect(connection.currentClient).toBeNull();
+
+    await vi.advanceTimersByTimeAsync(500); // attempt 1: refused
+    await vi.advanceTimersByTimeAsync(1_000); // attempt 2: refused
+    expect(open).toHaveBeenCalledTimes(3);
+    expect(store.getState().connection).toMatchObject({ phase: 'reconnecting', attempt: 3 });
+    expect(store.getState().cockpit?.seq).toBe(9); // the last figures stay on screen, marked stale
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(open).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(1); // attempt 3: the engine is back with the same token
+    expect(open).toHaveBeenCalledTimes(4);
+    after.emit('state', { type: 'snapshot', state: cockpitState({ seq: 1 }) });
+    expect(store.getState().connection).toMatchObject({ phase: 'live', attempt: 0 });
+    expect(isReady(store.getState())).toBe(true);
+  });
+
+  it('a token refused after being live means the engine restarted with a new one: it says so and stops retrying', async () => {
+    const onTokenRejected = vi.fn();
+    const engine = new FakeEngineChannel();
+    const { store, connection, open } = setup(
+      [() => Promise.resolve(engine.opened), () => Promise.reject(new TransportError('closed', 4401))],
+      { onTokenRejected },
+    );
+    connection.start();
+    await settle();
+    engine.emit('state', { type: 'snapshot', state: cockpitState() });
+    engine.closeFromEngine(1001);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(store.getState().connection.phase).toBe('engine-restarted');
+    expect(onTokenRejected).toHaveBeenCalledWith(true);
+    expect(isReady(store.getState())).toBe(false);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(open).toHaveBeenCalledTimes(2);
   });
 
   it('closes a transport that stops answering pings and reconnects', async () => {

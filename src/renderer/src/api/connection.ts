@@ -1,6 +1,8 @@
 // Keeps one live CockpitClient to the engine: opens a transport, subscribes to the state
 // stream, feeds the store, and reconnects with backoff when the transport closes.
 // A new connection gets a new client and a fresh snapshot that replaces what was shown.
+// A refused token ends the retries: before the first live connection it was wrong; after one,
+// the engine restarted and issued a new token, which only the trader can bring (the new URL).
 import { CockpitClient } from '../../../shared/api/client.js';
 import type { CockpitStore, TransportKind } from '../stores/cockpit-store.js';
 import { setConnection } from '../stores/cockpit-store.js';
@@ -21,8 +23,8 @@ export interface EngineConnectionOptions {
   feed: StateFeed;
   transport: TransportKind;
   open(): Promise<OpenedChannel>;
-  /** Called once when the server rejects the session token (then no more retries). */
-  onTokenRejected?(): void;
+  /** Called once when the server rejects the session token (then no more retries), with whether this cockpit had been live. */
+  onTokenRejected?(afterLive: boolean): void;
   timers?: ConnectionTimers;
   now?: () => number;
   random?: () => number;
@@ -156,8 +158,8 @@ export class EngineConnection {
   private tokenRejected(): void {
     this.stopped = true;
     this.stopHeartbeat();
-    setConnection(this.options.store, { phase: 'token-rejected', nextRetryAt: null });
-    this.options.onTokenRejected?.();
+    setConnection(this.options.store, { phase: this.everLive ? 'engine-restarted' : 'token-rejected', nextRetryAt: null });
+    this.options.onTokenRejected?.(this.everLive);
   }
 
   private startHeartbeat(client: CockpitClient): void {

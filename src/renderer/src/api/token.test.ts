@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forgetSessionToken, resolveSessionToken, TOKEN_STORAGE_KEY, urlWithoutToken, webSocketUrl, type TokenStorage } from './token.js';
+import { forgetSessionToken, reopenUrl, resolveSessionToken, TOKEN_STORAGE_KEY, urlWithoutToken, webSocketUrl, type TokenStorage } from './token.js';
 
 function memoryStorage(initial: Record<string, string> = {}): TokenStorage & { data: Map<string, string> } {
   const data = new Map(Object.entries(initial));
@@ -63,5 +63,26 @@ describe('session token', () => {
   it('builds the socket URL on the serving host, escaping the token', () => {
     expect(webSocketUrl({ protocol: 'http:', host: '127.0.0.1:4000' }, 'a b+c')).toBe('ws://127.0.0.1:4000/api?token=a%20b%2Bc');
     expect(webSocketUrl({ protocol: 'https:', host: 'box:443' }, 't')).toBe('wss://box:443/api?token=t');
+  });
+});
+
+describe('reopening after the engine restarted with a new token', () => {
+  const page = { origin: 'http://127.0.0.1:7717', pathname: '/' };
+
+  it('opens the pasted URL when it is this machine\'s, on whatever port the engine now serves', () => {
+    expect(reopenUrl(' http://127.0.0.1:7717/?token=NEW-tok_1 ', page)).toBe('http://127.0.0.1:7717/?token=NEW-tok_1');
+    expect(reopenUrl('http://localhost:7800/?token=abc', page)).toBe('http://localhost:7800/?token=abc');
+  });
+
+  it('uses a pasted token alone with this page\'s address', () => {
+    expect(reopenUrl('NEW-tok_1', page)).toBe('http://127.0.0.1:7717/?token=NEW-tok_1');
+  });
+
+  it('opens nothing for another host, a URL without a token, or text that is not a token', () => {
+    expect(reopenUrl('http://attacker.example:7717/?token=abc', page)).toBeNull();
+    expect(reopenUrl('http://127.0.0.1:7717/', page)).toBeNull();
+    expect(reopenUrl('javascript:alert(1)', page)).toBeNull();
+    expect(reopenUrl('two words', page)).toBeNull();
+    expect(reopenUrl('   ', page)).toBeNull();
   });
 });

@@ -52,3 +52,30 @@ export function webSocketUrl(location: { protocol: string; host: string }, token
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}/api?token=${encodeURIComponent(token)}`;
 }
+
+/** Names the headless server answers to (it binds 127.0.0.1 and refuses other Host headers). */
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost'];
+
+/**
+ * Where to go with what the trader pasted after the engine restarted with a new token: the URL
+ * `deltadeck serve` printed (on this machine, any port) or only its token, which is then used with
+ * this page's own address. Null when it is neither, so nothing is opened.
+ */
+export function reopenUrl(input: string, page: { origin: string; pathname: string }): string | null {
+  const text = input.trim();
+  if (!text) return null;
+  if (/^https?:\/\//i.test(text)) {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      return null;
+    }
+    const token = url.searchParams.get('token')?.trim();
+    if (!token || !LOOPBACK_HOSTS.includes(url.hostname.toLowerCase())) return null;
+    return `${url.origin}/?token=${encodeURIComponent(token)}`;
+  }
+  // A bare token: printed tokens are base64url; anything else is more likely a mis-paste.
+  if (!/^[\w.~-]+$/.test(text)) return null;
+  return `${page.origin}${page.pathname}?token=${encodeURIComponent(text)}`;
+}

@@ -12,8 +12,10 @@ export type ConnectionPhase =
   | 'reconnecting'
   /** Headless cockpit opened without `?token=` and none remembered. */
   | 'no-token'
-  /** The server closed the socket with 4401. */
-  | 'token-rejected';
+  /** The server closed the socket with 4401 before this cockpit was ever live (a wrong token). */
+  | 'token-rejected'
+  /** Live before, then the token was refused on reconnect: the engine restarted with a new token. */
+  | 'engine-restarted';
 
 export type TransportKind = 'desktop' | 'websocket';
 

@@ -1,5 +1,5 @@
-// The top bar: account figures, broker and clock, the page switch, the account's trading state,
-// the trading-mode switch and the kill switch.
+// The top bar: account figures, broker and clock, the page switch, the link to the engine, the
+// account's trading state, the trading-mode switch and the kill switch.
 import { useCockpit } from '../../stores/app-store.js';
 import { Num } from '../../components/Num.js';
 import { formatPercent, formatTime, pnlClass, MISSING } from '../../lib/format.js';
@@ -8,6 +8,7 @@ import { KillSwitchButton } from './KillSwitchButton.js';
 import { PageNav } from './PageNav.js';
 import { TradingStateBadge } from './TradingStateBadge.js';
 import { HedgeBadge } from './HedgeBadge.js';
+import { EngineLink } from './EngineLink.js';
 
 function AccountFigures() {
   const nav = useCockpit((s) => s.cockpit?.account.nav);
@@ -124,6 +125,7 @@ export function Header() {
       <BrokerStatus />
       <SessionClock />
       <div className="topbar-spacer" />
+      <EngineLink />
       <HedgeBadge />
       <TradingStateBadge />
       <ModeSwitch />

@@ -7,7 +7,9 @@ import { orderEventLabel, type Order, type OrderEvent } from '../../../../shared
 import { actions } from '../../api/runtime.js';
 import { describeOrderPrices } from '../../api/actions.js';
 import { useCockpit } from '../../stores/app-store.js';
+import { isReady } from '../../stores/cockpit-store.js';
 import { isWorkingOrder, ordersForDisplay } from '../../stores/selectors.js';
+import { ENGINE_UNREACHABLE } from '../header/engine-link.js';
 import { Panel, Empty } from '../../components/Panel.js';
 import { formatInstrument, formatNumber, formatQty, formatTime, MISSING } from '../../lib/format.js';
 import { initialModifyValues, modifyFieldsFor, parseModify, type ModifyValues } from './order-modify.js';
@@ -16,12 +18,14 @@ const COLUMNS = 10;
 
 function CancelButton({ order, onDone }: { order: Order; onDone: () => void }) {
   const [busy, setBusy] = useState(false);
+  const reachable = useCockpit(isReady);
   return (
     <button
       type="button"
       className="small"
       data-testid="order-cancel"
-      disabled={busy}
+      disabled={busy || !reachable}
+      title={reachable ? undefined : ENGINE_UNREACHABLE}
       aria-label={`Cancel order ${order.side} ${order.qty} ${order.symbol}`}
       onClick={async (e) => {
         e.stopPropagation();
@@ -43,6 +47,7 @@ function CancelButton({ order, onDone }: { order: Order; onDone: () => void }) {
 function ModifyRow({ order, onClose, onDone }: { order: Order; onClose: () => void; onDone: () => void }) {
   const [values, setValues] = useState<ModifyValues>(() => initialModifyValues(order));
   const [busy, setBusy] = useState(false);
+  const reachable = useCockpit(isReady);
   const fields = modifyFieldsFor(order);
   const parsed = parseModify(order, values);
   const set = (key: keyof ModifyValues, value: string) => setValues((v) => ({ ...v, [key]: value }));
@@ -88,7 +93,7 @@ function ModifyRow({ order, onClose, onDone }: { order: Order; onClose: () => vo
           <span className="order-modify-summary" data-testid="order-modify-summary" role={parsed.ok ? undefined : 'status'}>
             {parsed.ok ? `Change ${parsed.summary}?` : parsed.message}
           </span>
-          <button type="submit" className="small primary" data-testid="order-modify-confirm" disabled={busy || !parsed.ok}>
+          <button type="submit" className="small primary" data-testid="order-modify-confirm" disabled={busy || !parsed.ok || !reachable} title={reachable ? undefined : ENGINE_UNREACHABLE}>
             {busy ? 'Checking…' : 'Confirm modify'}
           </button>
           <button type="button" className="small" data-testid="order-modify-close" onClick={onClose}>

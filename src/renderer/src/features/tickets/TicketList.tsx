@@ -9,6 +9,8 @@ import { describeOrderPrices } from '../../api/actions.js';
 import { cockpitStore, useCockpit } from '../../stores/app-store.js';
 import { engineNow } from '../../stores/cockpit-store.js';
 import { ticketsForDisplay } from '../../stores/selectors.js';
+import { isReady } from '../../stores/cockpit-store.js';
+import { ENGINE_UNREACHABLE } from '../header/engine-link.js';
 import { Empty } from '../../components/Panel.js';
 import { formatCountdown, formatInstrument, formatNumber, formatQty, formatTime } from '../../lib/format.js';
 import { sortChecks } from '../risk/risk-view.js';
@@ -29,6 +31,7 @@ function useEngineNow(active: boolean): number {
 
 function TicketCard({ ticket, now }: { ticket: Ticket; now: number }) {
   const [busy, setBusy] = useState<'approve' | 'reject' | null>(null);
+  const reachable = useCockpit(isReady);
   const instrument = useCockpit((s) => s.cockpit?.instruments[ticket.intent.symbol]);
   const timezone = useCockpit((s) => s.cockpit?.clock.timezone ?? 'UTC');
   const pending = ticket.status === 'pending';
@@ -104,13 +107,19 @@ function TicketCard({ ticket, now }: { ticket: Ticket; now: number }) {
             type="button"
             className="approve"
             data-testid="ticket-approve"
-            disabled={ticket.verdict === 'red' || busy !== null}
-            title={ticket.verdict === 'red' ? 'A red ticket cannot be approved' : 'Approve and send this order'}
+            disabled={!reachable || ticket.verdict === 'red' || busy !== null}
+            title={!reachable ? ENGINE_UNREACHABLE : ticket.verdict === 'red' ? 'A red ticket cannot be approved' : 'Approve and send this order'}
             onClick={() => void run('approve')}
           >
             {busy === 'approve' ? 'Approving…' : 'Approve'}
           </button>
-          <button type="button" data-testid="ticket-reject" disabled={busy !== null} onClick={() => void run('reject')}>
+          <button
+            type="button"
+            data-testid="ticket-reject"
+            disabled={!reachable || busy !== null}
+            title={reachable ? undefined : ENGINE_UNREACHABLE}
+            onClick={() => void run('reject')}
+          >
             {busy === 'reject' ? 'Rejecting…' : 'Reject'}
           </button>
         </div>

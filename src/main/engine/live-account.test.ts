@@ -246,3 +246,67 @@ describe('trading a broker account', () => {
     expect(await call('brokers.used', {})).toBeNull();
   });
 });
+
+describe('kill switch in REAL', () => {
+  const status = (orderId: string) => mirror.current.orders.find((o) => o.id === orderId)?.status;
+  const fakeOrder = (clientOrderId: string) => [...fake.account(REAL_ACC_ID).orders.values()].find((o) => o.remark === clientOrderId)!;
+
+  /** REAL on the Futu account with three buy limits far below the market (~230), working at the broker. */
+  async function workingRealOrders() {
+    await useFutu();
+    await call('mode.set', { mode: 'REAL', confirm: ACCOUNT });
+    const orders = [];
+    for (let i = 0; i < 3; i++) orders.push((await approve({ symbol: 'AAPL', side: 'BUY', qty: 1 + i, orderType: 'LIMIT', limitPrice: 100 + i })).order);
+    await waitFor(() => orders.every((o) => status(o.id) === 'accepted') || undefined, 'the orders working at the broker');
+    const brokerId = new Map(orders.map((o) => [o.id, fakeOrder(o.clientOrderId).orderID.toString()]));
+    expect(fake.account(REAL_ACC_ID).working.size).toBe(3);
+    expect(fake.cancelRequests()).toEqual([]);
+    return { orders, brokerId };
+  }
+
+  async function expectCancelledByKillSwitch(orderId: string): Promise<void> {
+    const journal = await call('order.events', { orderId });
+    expect(journal.some((e) => e.detail === 'cancel requested: kill switch')).toBe(true);
+    expect(journal.at(-1)?.toStatus).toBe('cancelled');
+  }
+
+  it('goes OFF, sends a cancel to the broker for every working order, and the journal closes each as cancelled', async () => {
+    const { orders, brokerId } = await workingRealOrders();
+    expect(await call('killSwitch.activate', {})).toEqual({ mode: 'OFF', cancelledOrders: 3, cancelledTickets: 0 });
+    expect((await call('state.get', {})).mode).toBe('OFF');
+
+    await waitFor(() => fake.cancelRequests().length === 3 || undefined, 'three cancels at OpenD');
+    expect(fake.cancelRequests().map((c) => c.orderId).sort()).toEqual([...brokerId.values()].sort());
+    await waitFor(() => orders.every((o) => status(o.id) === 'cancelled') || undefined, 'the broker cancels booked');
+    for (const o of orders) await expectCancelledByKillSwitch(o.id);
+    expect(fake.account(REAL_ACC_ID).working.size).toBe(0);
+    expect(placeOrders()).toHaveLength(3); // nothing was sent again
+    expect(mirror.current.mode).toBe('OFF');
+    expect(mirror.current.riskEvents.find((e) => e.code === 'KILL_SWITCH')).toMatchObject({ severity: 'critical', message: expect.stringMatching(/REAL → OFF; 3 working order/) });
+    expect(mirror.current.riskEvents.filter((e) => e.code === 'CANCEL_FAILED')).toEqual([]);
+    // Fail closed: nothing new can be sent.
+    expect((await callError('ticket.create', { intent: { symbol: 'AAPL', side: 'BUY', qty: 1, orderType: 'LIMIT', limitPrice: 100 } })).code).toBe('MODE_OFF');
+  });
+
+  it('an order whose cancel the broker refuses stays working, raised as critical by name; the others are still cancelled', async () => {
+    const { orders, brokerId } = await workingRealOrders();
+    const stuck = orders[1]!;
+    fake.refuseCancel(brokerId.get(stuck.id)!);
+    await call('killSwitch.activate', {});
+
+    await waitFor(() => fake.cancelRequests().length === 3 || undefined, 'three cancels at OpenD');
+    expect(fake.cancelRequests().map((c) => c.orderId).sort()).toEqual([...brokerId.values()].sort());
+    const others = orders.filter((o) => o !== stuck);
+    await waitFor(() => others.every((o) => status(o.id) === 'cancelled') || undefined, 'the other cancels booked');
+    for (const o of others) await expectCancelledByKillSwitch(o.id);
+
+    const raised = await waitFor(() => mirror.current.riskEvents.find((e) => e.severity === 'critical' && e.message.includes(stuck.id)), 'the unreachable order raised');
+    expect(raised.code).toBe('CANCEL_FAILED');
+    expect(raised.message).toMatch(/cannot be cancelled at the moment/);
+    // The journal does not pretend: the order is still working at the broker, and shown so.
+    expect(status(stuck.id)).toBe('accepted');
+    expect(fake.account(REAL_ACC_ID).working).toEqual(new Set([BigInt(brokerId.get(stuck.id)!)]));
+    expect((await call('order.events', { orderId: stuck.id })).at(-1)?.toStatus).toBe('accepted');
+    expect(mirror.current.mode).toBe('OFF');
+  });
+});

@@ -338,7 +338,10 @@ export class LiveVenue implements BrokerAdapter {
     connection.cancelOrder(accountId, brokerOrderId).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       const code = error instanceof BrokerError ? error.code : 'VENUE_ERROR';
-      hooks.riskEvent('warning', 'CANCEL_FAILED', `Cancel of ${orderId} at ${name} failed: ${message}`, null);
+      // A cancel that did not go through leaves an order working at the broker that the trader wanted
+      // gone (the kill switch's, say): critical. "No such order" is routine: it already finished, and
+      // reconciliation closes it here.
+      hooks.riskEvent(code === 'NOT_FOUND' ? 'warning' : 'critical', 'CANCEL_FAILED', `Cancel of ${orderId} at ${name} failed: ${message}`, null);
       if (code === 'NOT_FOUND' || code === 'DISCONNECTED' || code === 'TIMEOUT' || code === 'ORDER_REJECTED') hooks.requestReconcile(`cancel of ${orderId} failed`);
     });
   }

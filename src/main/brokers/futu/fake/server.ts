@@ -5,9 +5,10 @@
 // numbers, unique PacketIDs on trade writes, unlock before REAL trading — answers violations
 // the way OpenD would (an error reply, or a dropped connection for broken frames) and records
 // them in `violations`. Faults can be injected: drop the connection mid-request, delay replies,
-// duplicate or reorder pushes, error replies, rate-limit replies, refuse unlock, stop answering
-// KeepAlive. Stricter than OpenD on one point: unlock is per connection here (OpenD keeps it
-// until it restarts), so a client that does not re-unlock after a reconnect is caught.
+// duplicate or reorder pushes, error replies, rate-limit replies, refuse unlock, refuse the cancel
+// of one order, stop answering KeepAlive. Stricter than OpenD on one point: unlock is per
+// connection here (OpenD keeps it until it restarts), so a client that does not re-unlock after a
+// reconnect is caught.
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { encodeFrame, FrameDecoder, FrameError, type Frame } from '../codec.js';
@@ -125,6 +126,7 @@ export class FakeOpenD {
   private duplicatePushes = false;
   private reorderPushes = false;
   private pushesFirst = false;
+  private readonly refusedCancels = new Map<bigint, string>();
 
   constructor(private readonly options: FakeOpenDOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -183,6 +185,14 @@ export class FakeOpenD {
     return this.connCounter;
   }
 
+  /** Cancels received (TrdModifyOrder with the Cancel op), in order, refused ones included: which broker order, on which connection, when. */
+  cancelRequests(): Array<{ orderId: string; conn: number; ts: number }> {
+    return this.requestsOf(PROTO.TrdModifyOrder).flatMap((r) => {
+      const c2s = r.c2s as ModifyOrderC2S | undefined;
+      return c2s?.modifyOrderOp === ModifyOrderOp.Cancel ? [{ orderId: int64String(c2s.orderID), conn: r.conn, ts: r.ts }] : [];
+    });
+  }
+
   // ---------------------------------------------------------------- faults
 
   /** Drops the connection when the next request of `protoId` arrives; with afterHandling the request takes effect first (its reply is lost). */
@@ -204,6 +214,12 @@ export class FakeOpenD {
   /** The next `times` requests of `protoId` are refused as OpenD refuses calls over its frequency limit. */
   rateLimitNext(protoId: number, times = 1): void {
     this.failNext(protoId, 'Request frequency is too high, please try again later (rate limit exceeded)', { times });
+  }
+
+  /** Refuses every cancel of one broker order with an error reply (the order stays working), until turned off. */
+  refuseCancel(orderId: string | bigint, on = true, retMsg = 'The order cannot be cancelled at the moment: it is being processed by the exchange'): void {
+    if (on) this.refusedCancels.set(BigInt(orderId), retMsg);
+    else this.refusedCancels.delete(BigInt(orderId));
   }
 
   refuseUnlock(on = true): void {
@@ -606,6 +622,8 @@ export class FakeOpenD {
       const order = account.orders.get(bigintOf(c2s.orderID));
       if (!order) return { error: { retType: RetType.Failed, retMsg: 'Order does not exist' } };
       if (!WORKING_STATUSES.has(order.status)) return { error: { retType: RetType.Failed, retMsg: 'The order is already finished and cannot be changed' } };
+      const refusal = c2s.modifyOrderOp === ModifyOrderOp.Cancel ? this.refusedCancels.get(order.orderID) : undefined;
+      if (refusal !== undefined) return { error: { retType: RetType.Failed, retMsg: refusal } };
       order.updateTs = this.now();
       if (c2s.modifyOrderOp === ModifyOrderOp.Cancel) {
         order.status = order.fillQty > 0 ? OrderStatus.CancelledPart : OrderStatus.CancelledAll;

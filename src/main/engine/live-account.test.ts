@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CockpitClient } from '../../shared/api/client.js';
 import type { CommandName, CommandRequest, CommandResponse } from '../../shared/api/contract.js';
+import type { Order } from '../../shared/domain.js';
 import { occSymbol } from '../../shared/instruments.js';
 import { FakeOpenD, md5, REAL_ACC_ID } from '../brokers/futu/fake/server.js';
 import { PROTO } from '../brokers/futu/proto.js';
@@ -255,7 +256,7 @@ describe('kill switch in REAL', () => {
   async function workingRealOrders() {
     await useFutu();
     await call('mode.set', { mode: 'REAL', confirm: ACCOUNT });
-    const orders = [];
+    const orders: Order[] = [];
     for (let i = 0; i < 3; i++) orders.push((await approve({ symbol: 'AAPL', side: 'BUY', qty: 1 + i, orderType: 'LIMIT', limitPrice: 100 + i })).order);
     await waitFor(() => orders.every((o) => status(o.id) === 'accepted') || undefined, 'the orders working at the broker');
     const brokerId = new Map(orders.map((o) => [o.id, fakeOrder(o.clientOrderId).orderID.toString()]));

@@ -130,7 +130,7 @@ describe('StatePublisher', () => {
     expect(s.patches()).toEqual([]); // 950 ms: not due
     s.time.advance(INTERVAL_MS);
     expect(s.patches()).toHaveLength(1);
-    const [{ at, patch }] = s.patches() as [{ at: number; patch: StatePatch }];
+    const { at, patch } = s.patches()[0]!;
     expect(at - lastLive).toBe(LIVE_SLICES_EVERY_MS);
     expect(keysOf(patch)).toEqual(['mode', 'seq']);
     expect(s.calls.live).toBe(1);
@@ -157,7 +157,8 @@ describe('StatePublisher', () => {
     s.publisher.equityPoint({ ts: T0, nav: 1, cash: 1 });
     s.publisher.equityPoint({ ts: T0 + 1, nav: 2, cash: 1 });
     s.time.advance(INTERVAL_MS);
-    const [{ patch }] = s.patches() as [{ patch: StatePatch }];
+    expect(s.patches()).toHaveLength(1);
+    const patch = s.patches()[0]!.patch;
     expect(patch.orders).toEqual([order('o1', 'filled', 10), order('o2', 'submitted')]);
     expect(patch.fills!.map((f) => f.id)).toEqual(['f1', 'f2']);
     expect(patch.riskEvents!.map((e) => e.code)).toEqual(['A', 'B']);

@@ -43,6 +43,23 @@ test('quotes tick several times a second', async ({ page, cockpit }) => {
   expect(seen.size).toBeGreaterThanOrEqual(4);
 });
 
+test('a ticket is bound to the mode it was checked under: switching mode cancels it, with the reason', async ({ page, cockpit }) => {
+  await openCockpit(page, cockpit.url);
+  await page.getByTestId('ticket-symbol').fill('SPY');
+  await page.getByTestId('ticket-qty').fill('1');
+  await page.getByTestId('ticket-submit').click();
+  const ticket = page.getByTestId('ticket').first();
+  await expect(ticket).toHaveAttribute('data-status', 'pending');
+  await expect(ticket.getByTestId('ticket-context')).toHaveText('DRY_RUN');
+  await page.getByTestId('mode-OFF').click();
+  await expect(ticket).toHaveAttribute('data-status', 'cancelled');
+  await expect(ticket.getByTestId('ticket-status-reason')).toContainText('the mode changed from DRY_RUN to OFF');
+  await expect(ticket.getByTestId('ticket-approve')).toBeDisabled();
+  await page.getByTestId('mode-DRY_RUN').click();
+  await expect(ticket).toHaveAttribute('data-status', 'cancelled');
+  await expect(page.getByTestId('order-row')).toHaveCount(0);
+});
+
 test('mode toggles; REAL is refused while only the simulated broker is connected', async ({ page, cockpit }) => {
   await openCockpit(page, cockpit.url);
   await page.getByTestId('mode-OFF').click();

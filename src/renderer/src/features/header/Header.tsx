@@ -75,6 +75,11 @@ function BrokerStatus() {
             not real-time
           </span>
         ) : null}
+        {broker.tradeLocked ? (
+          <span className="tag tag-warn" data-testid="broker-trade-locked" title={`REAL is refused: ${broker.tradeLocked}`}>
+            trading locked: {broker.tradeLocked}
+          </span>
+        ) : null}
       </span>
     </div>
   );

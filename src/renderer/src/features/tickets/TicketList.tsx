@@ -6,8 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Ticket } from '../../../../shared/domain.js';
 import { actions } from '../../api/runtime.js';
 import { describeOrderPrices } from '../../api/actions.js';
-import { cockpitStore, useCockpit } from '../../stores/app-store.js';
-import { engineNow } from '../../stores/cockpit-store.js';
+import { useCockpit } from '../../stores/app-store.js';
 import { ticketsForDisplay } from '../../stores/selectors.js';
 import { isReady } from '../../stores/cockpit-store.js';
 import { ENGINE_UNREACHABLE } from '../header/engine-link.js';
@@ -16,12 +15,12 @@ import { formatCountdown, formatInstrument, formatNumber, formatQty, formatTime 
 import { sortChecks } from '../risk/risk-view.js';
 import { WhatIfTable } from './WhatIfTable.js';
 
-/** The engine's current time, re-read every second (for expiry countdowns). */
-function useEngineNow(active: boolean): number {
-  const [now, setNow] = useState(() => engineNow(cockpitStore.getState(), Date.now()));
+/** The wall clock, re-read every second: tickets expire in real time, whatever the trading clock does. */
+function useWallNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
-    const tick = () => setNow(engineNow(cockpitStore.getState(), Date.now()));
+    const tick = () => setNow(Date.now());
     tick();
     const timer = setInterval(tick, 1000);
     return () => clearInterval(timer);
@@ -73,9 +72,14 @@ function TicketCard({ ticket, now }: { ticket: Ticket; now: number }) {
       </div>
       <div className="ticket-meta">
         <span className="tag">{ticket.source}</span>
+        {ticket.context ? (
+          <span className="tag" data-testid="ticket-context" title={`Checked for ${ticket.context.mode}, account ${ticket.context.accountId}: it can only be approved there`}>
+            {ticket.context.mode}
+          </span>
+        ) : null}
         <span title="Estimated notional at creation">≈ {formatNumber(ticket.estNotional, 2)}</span>
         {pending ? (
-          <span className="countdown" title={`Expires ${formatTime(ticket.expiresAt, timezone, true)}`}>
+          <span className="countdown" title={`Expires ${formatTime(ticket.expiresAt, timezone, true)} (real time)`}>
             expires in {formatCountdown(ticket.expiresAt - now)}
           </span>
         ) : (
@@ -83,6 +87,11 @@ function TicketCard({ ticket, now }: { ticket: Ticket; now: number }) {
         )}
       </div>
       {ticket.reason ? <div className="ticket-reason">{ticket.reason}</div> : null}
+      {ticket.statusReason ? (
+        <div className="ticket-status-reason" data-testid="ticket-status-reason">
+          {ticket.status}: {ticket.statusReason}
+        </div>
+      ) : null}
       {ticket.checks.length > 0 ? (
         <ul className="checks">
           {sortChecks(ticket.checks).map((c, i) => (
@@ -141,7 +150,7 @@ function TicketCard({ ticket, now }: { ticket: Ticket; now: number }) {
 export function TicketList() {
   const tickets = useCockpit(useShallow((s) => ticketsForDisplay(s.cockpit?.tickets ?? [])));
   const anyPending = tickets.some((t) => t.status === 'pending');
-  const now = useEngineNow(anyPending);
+  const now = useWallNow(anyPending);
   if (tickets.length === 0) return <Empty>No tickets yet.</Empty>;
   return (
     <ol className="tickets" data-testid="tickets">

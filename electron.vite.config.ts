@@ -13,6 +13,8 @@ export default defineConfig({
           engine: resolve('src/main/engine/utility-entry.ts'),
           // Backtest worker threads (src/main/backtest/pool.ts starts out/main/backtest-worker.js).
           'backtest-worker': resolve('src/main/backtest/worker.ts'),
+          // Risk worker threads: VaR and scenario grids (src/main/risk/pool.ts starts out/main/risk-worker.js).
+          'risk-worker': resolve('src/main/risk/worker.ts'),
         },
       },
     },

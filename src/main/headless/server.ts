@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Channel } from '../../shared/api/protocol.js';
 import { MAX_FRAME_BYTES } from '../../shared/api/protocol.js';
-import { serveChannel } from '../engine/api-server.js';
+import { serveChannel, type BufferedChannel } from '../engine/api-server.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import { StartupError } from '../store/errors.js';
 import { securityHeaders, serveStatic } from './static.js';
@@ -37,11 +37,13 @@ export interface HeadlessHost {
   close(): Promise<void>;
 }
 
-export function wsChannel(socket: WebSocket): Channel {
+/** The Cockpit API over a WebSocket; its backlog lets the server resync a subscriber that stops reading. */
+export function wsChannel(socket: WebSocket): BufferedChannel {
   return {
     send: (frame) => {
       if (socket.readyState === socket.OPEN) socket.send(frame);
     },
+    bufferedAmount: () => socket.bufferedAmount,
     onMessage: (listener) =>
       socket.on('message', (data, isBinary) => {
         listener(isBinary ? (null as unknown as string) : data.toString());

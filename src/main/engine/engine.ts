@@ -1,7 +1,6 @@
 // The engine's composition root: wires the store, the simulated market and its clock, the
 // paper broker, the order manager, valuation and the state publisher, and exposes the
 // operations the Cockpit API commands call. Plain Node: never imports electron.
-import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -35,7 +34,7 @@ import { VenueRepository } from '../store/venue-repository.js';
 import { HedgeRepository } from '../store/hedge-repository.js';
 import { HedgeService, type HedgeHost } from '../hedge/service.js';
 import type { HedgeInput } from '../hedge/planner.js';
-import { addDays, TradingCalendar } from '../marketdata/calendar.js';
+import { addDays, TradingCalendar, zonedTime } from '../marketdata/calendar.js';
 import { SimSessionClock, type SimClockState } from '../marketdata/clock.js';
 import { DEFAULT_SEED, DEFAULT_UNDERLYINGS } from '../marketdata/sim-config.js';
 import { SimMarket, type SimMarketState, type UnderlyingSpec } from '../marketdata/sim-market.js';
@@ -44,14 +43,16 @@ import { expiryInstant, priceByStyle } from '../pricing/index.js';
 import { markPrice, unitCashGreeks, ValuationCache, valueBook, type Valuation } from '../risk/exposure.js';
 import { evaluateOrder, expectedPrice } from '../risk/gate.js';
 import { RiskManager } from '../risk/risk-manager.js';
-import { scenarioGrid, shockPnl, ScenarioError, type ScenarioPosition } from '../risk/scenario.js';
-import { logReturns, varReport } from '../risk/var.js';
+import { ScenarioError, type ScenarioPosition } from '../risk/scenario.js';
+import { logReturns } from '../risk/var.js';
+import { RiskWorkerPool } from '../risk/pool.js';
+import { precomputeBook, type ScenarioJob, type VarJob } from '../risk/risk-jobs.js';
 import { RiskRepository } from '../store/risk-repository.js';
 import type { GateVerdict, RiskLimits, ScenarioGrid, TradingState, VarReport } from '../../shared/risk.js';
 import { simulatedHistory } from '../marketdata/sim-history.js';
 import { closeDatabase, openDatabase, type Db } from '../store/database.js';
-import { StartupError } from '../store/errors.js';
 import { DataDirLock } from '../store/lock.js';
+import { prepareDataDir } from '../store/data-dir.js';
 import { Repository } from '../store/repository.js';
 import { createLogger } from './logger.js';
 import { StatePublisher, type StateListener } from './publisher.js';
@@ -85,7 +86,7 @@ export interface EngineOptions {
   brokerTuning?: ConnectionTuning;
   /** How often a used broker account's funds and positions are re-read (default 15 s). */
   liveRefreshMs?: number;
-  /** The clock while a broker account is used (default the system clock; tests pin a trading day). */
+  /** The wall clock: ticket expiry, and trading time while a broker account is used (default the system clock; tests pin it). */
   wallClock?: () => number;
 }
 
@@ -228,8 +229,10 @@ export class Engine {
     );
 
     // New orders are booked under the account they trade: the paper ledger's in DRY_RUN, the broker's in REAL.
-    this.oms = new OrderManager(this.repo, () => (this.mode === 'REAL' && this.live ? this.live.account.mirrorAccountId : this.paperAccountId), {
+    this.oms = new OrderManager(this.repo, () => this.orderAccountId(), {
       now: () => this.now(),
+      wallNow: () => this.wallNow(),
+      context: () => ({ mode: this.mode, venue: this.venueIdFor(this.mode), accountId: this.orderAccountId() }),
       newId: (prefix) => this.newId(prefix),
       mode: () => this.mode,
       venue: () => this.venue(),
@@ -250,6 +253,8 @@ export class Engine {
       riskEvent: (severity, code, message, symbol) => this.riskEvent(severity, code, message, symbol),
     });
     this.oms.attach(this.paper);
+    // The paper broker keeps its working orders over a restart, as a broker would (DAY ones expire at the roll below).
+    this.restorePaperOrders('after the restart');
 
     this.market.quoteAll(this.clock.now());
     this.backfillHistory(seed);
@@ -274,27 +279,30 @@ export class Engine {
     this.risk.monitor(this.valuation);
     if (this.sessionDate !== this.clock.sessionDate) this.startSession(this.clock.sessionDate);
     this.hedge = new HedgeService(this.hedgeHost(), new HedgeRepository(db), this.log);
-    this.oms.recoverAfterRestart(this.paper.id);
+    if (savedMode === 'REAL') this.hedge.disableAfterRealRestart();
     this.recordEquity();
   }
 
   /** Opens (or creates) the data directory and starts the engine. Fails with a StartupError a trader can act on. */
   static async open(options: EngineOptions): Promise<Engine> {
-    try {
-      mkdirSync(options.dataDir, { recursive: true });
-    } catch (error) {
-      throw new StartupError('DATA_DIR_UNUSABLE', `Cannot create the data directory ${options.dataDir}: ${(error as Error).message}`);
-    }
+    prepareDataDir(options.dataDir);
     const lock = DataDirLock.acquire(options.dataDir);
     let db: Db | undefined;
+    let engine: Engine | undefined;
     try {
       db = openDatabase(join(options.dataDir, 'deltadeck.db'));
-      const engine = new Engine(options, db, lock);
+      engine = new Engine(options, db, lock);
       engine.start();
       return engine;
     } catch (error) {
-      if (db) closeDatabase(db);
-      lock.release();
+      try {
+        if (engine) await engine.close();
+        else if (db) closeDatabase(db);
+      } catch {
+        // the original error is the one the trader needs
+      } finally {
+        lock.release();
+      }
       throw error;
     }
   }
@@ -327,7 +335,13 @@ export class Engine {
   private fault(error: unknown): void {
     this.log.error({ err: error }, 'engine fault');
     if (this.mode !== 'OFF') {
+      const from = this.mode;
       this.mode = 'OFF';
+      try {
+        this.tradingContextChanged(`an internal error switched trading from ${from} to OFF`);
+      } catch {
+        // the fault may be in the journal itself; trading is OFF either way
+      }
       this.publisher.liveChanged();
       try {
         this.selectBook();
@@ -475,8 +489,10 @@ export class Engine {
     // Working paper orders belong to the ledger they were placed on.
     this.cancelPaperOrders('the paper ledger changed to a copy of the broker account');
     this.paperAccountId = paperId;
+    this.tradingContextChanged(`${config.label}, account ${brokerAccountId}, is now the account in use`);
     this.paperLedger = this.loadLedger(paperId);
     this.paper.useLedger(this.paperLedger);
+    this.restorePaperOrders(`of ${config.label}'s paper copy`);
     this.riskEvent('info', 'ACCOUNT_USED', `Trading ${config.label}, account ${brokerAccountId}: positions, cash and quotes come from the broker; DRY_RUN trades a paper copy of it.`, null);
     this.selectBook(true);
   }
@@ -493,6 +509,7 @@ export class Engine {
       this.audit('system', 'mode.set', { from: 'REAL', to: 'OFF', why });
       this.riskEvent('critical', 'MODE_CHANGED', `Trading mode REAL → OFF: ${why}. Orders still working at ${live.account.state().label} stay there; they are reconciled when it is used again.`, null);
     }
+    this.tradingContextChanged(`${live.account.state().label} is no longer the account in use (${why})`);
     this.cancelPaperOrders('the broker account is no longer used');
     this.paperAccountId = demoPortfolio.accountId;
     this.paperLedger = this.loadLedger(this.paperAccountId);
@@ -501,10 +518,27 @@ export class Engine {
     this.selectBook(true);
   }
 
+  /** Cancels the working orders of the paper ledger in use (it is being replaced by another). */
   private cancelPaperOrders(why: string): void {
-    for (const order of this.repo.workingOrders()) {
-      if (order.venue === this.paper.id) this.oms.cancelOrder(order.id, why);
-    }
+    for (const order of this.repo.workingOrdersOf(this.paper.id, this.paperAccountId)) this.oms.cancelOrder(order.id, why);
+  }
+
+  /** The working orders of the paper ledger in use go (back) to the paper broker; those that cannot exist any more are closed. */
+  private restorePaperOrders(when: string): void {
+    const { restored } = this.oms.restorePaperOrders(this.paper, this.paperAccountId, (order) => this.paperOrderGone(order));
+    if (restored.length === 0) return;
+    const list = restored.map((o) => `${o.side} ${o.qty - o.filledQty} ${o.symbol} ${o.tif}`).join(', ');
+    this.riskEvent('info', 'ORDERS_RESTORED', `${restored.length} order(s) still working on the paper ledger ${when}: ${list}.`, null);
+  }
+
+  /** Why a paper order cannot be working any more, if it cannot. */
+  private paperOrderGone(order: Order): string | null {
+    if (order.tif === 'IOC') return 'an IOC order never rests, so it cannot outlive the engine';
+    const instrument = this.instruments.get(order.symbol);
+    if (!instrument) return `${order.symbol} is no longer a known instrument`;
+    const today = this.live ? this.calendar.session(this.now()).date : this.clock.sessionDate;
+    if (instrument.kind === 'OPTION' && instrument.expiry && instrument.expiry < today) return `${order.symbol} expired on ${instrument.expiry}`;
+    return null;
   }
 
   /** A copy of the broker account as DRY_RUN's paper ledger (its row replaced when it exists). */
@@ -696,6 +730,10 @@ export class Engine {
         `${symbol} expired ${intrinsic > 0 ? `in the money, settled at ${intrinsic.toFixed(2)}` : 'worthless'} (${position.qty} contracts).`,
         symbol,
       );
+    }
+    for (const order of this.repo.workingOrdersOf(this.paper.id, this.paperAccountId)) {
+      const instrument = this.instruments.get(order.symbol);
+      if (instrument?.kind === 'OPTION' && instrument.expiry && instrument.expiry < sessionDate) this.oms.cancelOrder(order.id, `${order.symbol} expired on ${instrument.expiry}`);
     }
     for (const instrument of this.instruments.values()) {
       if (instrument.kind === 'OPTION' && instrument.expiry && instrument.expiry < sessionDate && this.market.hasUnderlying(instrument.underlying)) {
@@ -943,6 +981,34 @@ export class Engine {
 
   // ── trading ────────────────────────────────────────────────────────────────
 
+  /** The account new orders book under: the broker account's mirror in REAL, else the paper ledger. */
+  private orderAccountId(): string {
+    return this.mode === 'REAL' && this.live ? this.live.account.mirrorAccountId : this.paperAccountId;
+  }
+
+  /** The venue a mode sends to, connected or not (a ticket is bound to it). */
+  private venueIdFor(mode: TradingMode): string | null {
+    if (mode === 'DRY_RUN') return this.paper.id;
+    return mode === 'REAL' && this.live ? this.live.account.venueId : null;
+  }
+
+  /**
+   * The mode or the account in use changed: what was reviewed no longer describes where an order
+   * would go. Every pending ticket and every proposed hedge plan is cancelled, each with the reason,
+   * and a plan being executed sends no further leg.
+   */
+  private tradingContextChanged(why: string): void {
+    const tickets = this.oms.cancelPendingTickets(why);
+    const hedge = this.hedge?.contextChanged(why) ?? { cancelled: 0, stopped: 0 };
+    if (tickets + hedge.cancelled + hedge.stopped === 0) return;
+    const parts = [
+      tickets ? `${tickets} pending ticket(s) cancelled` : '',
+      hedge.cancelled ? 'the proposed hedge plan cancelled' : '',
+      hedge.stopped ? 'the hedge being executed stopped (no further legs)' : '',
+    ].filter(Boolean);
+    this.riskEvent('warning', 'APPROVALS_CANCELLED', `${parts.join(', ')}: ${why}. Review them again under the new mode.`, null);
+  }
+
   private venue(): BrokerAdapter | undefined {
     if (this.mode === 'DRY_RUN') return this.paper;
     if (this.mode === 'REAL' && this.live && this.live.account.state().connection === 'connected') return this.live.account.venue;
@@ -1147,12 +1213,16 @@ export class Engine {
       workingHedgeOrders: () => this.repo.workingOrders().filter((o) => o.ticketId !== null && this.repo.getTicket(o.ticketId)?.source === 'hedge'),
       brokerAccount: () => (this.live ? { accountId: this.live.brokerAccountId, label: this.live.account.state().label } : null),
       underlyingOf: (symbol) => this.instruments.get(symbol)?.underlying ?? this.chainCache.instruments.get(symbol)?.underlying ?? parseOcc(symbol)?.underlying ?? symbol,
-      scenario: (extra) => ({ before: this.scenarioWith([]), after: this.scenarioWith(extra, {}, `hedge: ${extra.map((e) => `${e.side} ${e.qty} ${e.symbol}`).join(', ')}`) }),
+      scenario: async (extra) => {
+        // Both jobs are assembled in this turn of the loop (same clock, same quotes); the risk workers compute them.
+        const [before, after] = await Promise.all([this.scenarioWith([]), this.scenarioWith(extra, {}, `hedge: ${extra.map((e) => `${e.side} ${e.qty} ${e.symbol}`).join(', ')}`)]);
+        return { before, after };
+      },
       riskEvent: (severity, code, message, symbol) => this.riskEvent(severity, code, message, symbol),
       audit: (actor, action, details) => this.audit(actor, action, details),
       getSetting: (key) => this.repo.getSetting(key),
       setSetting: (key, value) => this.repo.setSetting(key, value),
-      dayStart: () => Date.parse(`${this.sessionDate}T00:00:00-05:00`),
+      dayStart: () => zonedTime(this.sessionDate, '00:00', this.calendar.timezone),
     };
   }
 
@@ -1183,6 +1253,9 @@ export class Engine {
     return state;
   }
 
+  /** VaR and scenario grids run on these worker threads, never on the engine loop (risk/pool.ts). */
+  readonly riskWorkers = new RiskWorkerPool();
+
   private scenarioPositions(extras: readonly OrderIntent[] = []): ScenarioPosition[] {
     const positions: ScenarioPosition[] = this.valuation.positions.map((p) => ({ instrument: p.instrument, qty: p.qty }));
     for (const extra of extras) {
@@ -1193,74 +1266,68 @@ export class Engine {
     return positions;
   }
 
-  scenario(opts: { intent?: OrderIntent; spotPcts?: number[]; volPts?: number[]; days?: number }): ScenarioGrid {
+  async scenario(opts: { intent?: OrderIntent; spotPcts?: number[]; volPts?: number[]; days?: number }): Promise<ScenarioGrid> {
     const intent = opts.intent ? { ...opts.intent, symbol: opts.intent.symbol.trim().toUpperCase() } : undefined;
     if (intent) this.resolveInstrument(intent.symbol);
     return this.scenarioWith(intent ? [intent] : [], opts, intent ? `${intent.side} ${intent.qty} ${intent.symbol}` : null);
   }
 
-  /** The scenario grid of the book with extra positions (an order, or a hedge plan's legs). */
-  private scenarioWith(extras: readonly OrderIntent[], opts: { spotPcts?: number[]; volPts?: number[]; days?: number } = {}, label: string | null = null): ScenarioGrid {
-    this.revalue();
-    const quotes = this.quoteMap();
-    for (const e of extras) {
-      const q = this.quoteFor(e.symbol);
-      if (q && !quotes.has(e.symbol)) quotes.set(e.symbol, q);
-    }
+  /** The scenario grid of the book with extra positions (an order, or a hedge plan's legs): assembled now, computed on a risk worker. */
+  private async scenarioWith(extras: readonly OrderIntent[], opts: { spotPcts?: number[]; volPts?: number[]; days?: number } = {}, label: string | null = null): Promise<ScenarioGrid> {
+    const job = this.scenarioJob(extras, opts, label);
     try {
-      return scenarioGrid({
-        positions: this.scenarioPositions(extras),
-        quotes,
-        now: this.now(),
-        rate: this.market.rate,
-        dividendYield: (u) => this.dividendYield(u),
-        expiryTs: (i) => this.expiryTs(i),
-        nav: this.valuation.nav,
-        spotPcts: opts.spotPcts,
-        volPts: opts.volPts,
-        days: opts.days,
-        withOrder: label,
-      });
+      return await this.riskWorkers.scenario(job);
     } catch (error) {
       if (error instanceof ScenarioError) throw new CockpitError('SCENARIO_UNAVAILABLE', error.message);
       throw error;
     }
   }
 
-  valueAtRisk(): VarReport {
+  /** A scenario grid's inputs as plain data: the book as it stands, plus extra positions (an order, a hedge plan's legs). */
+  scenarioJob(extras: readonly OrderIntent[] = [], opts: { spotPcts?: number[]; volPts?: number[]; days?: number } = {}, label: string | null = null): ScenarioJob {
     this.revalue();
-    const underlyings = [...new Set(this.valuation.positions.map((p) => p.instrument.underlying))];
+    const quotes = this.quoteMap();
+    for (const e of extras) {
+      const q = this.quoteFor(e.symbol);
+      if (q && !quotes.has(e.symbol)) quotes.set(e.symbol, q);
+    }
+    return { book: this.riskBook(this.scenarioPositions(extras), quotes), spotPcts: opts.spotPcts, volPts: opts.volPts, days: opts.days, withOrder: label };
+  }
+
+  async valueAtRisk(): Promise<VarReport> {
+    const job = this.varJob();
+    try {
+      return await this.riskWorkers.valueAtRisk(job);
+    } catch (error) {
+      if (error instanceof ScenarioError) throw new CockpitError('SCENARIO_UNAVAILABLE', error.message);
+      throw error;
+    }
+  }
+
+  /** VaR's inputs as plain data: the book as it stands, each underlying's daily returns and the account's daily NAVs. */
+  varJob(): VarJob {
+    this.revalue();
+    const positions = this.scenarioPositions();
     const returns = new Map<string, number[]>();
-    for (const u of underlyings) returns.set(u, logReturns(this.closes(u)));
-    const n = Math.min(...underlyings.map((u) => returns.get(u)!.length), Infinity);
-    const historicalPnl: number[] = [];
-    const input = {
-      positions: this.scenarioPositions(),
-      quotes: this.quoteMap(),
+    for (const u of new Set(positions.map((p) => p.instrument.underlying))) returns.set(u, logReturns(this.closes(u)));
+    return {
+      book: this.riskBook(positions, this.quoteMap()),
+      returns,
+      dailyNavs: this.repo.dailyNavs(HISTORY_DAYS),
+      exposures: this.valuation.greeks.byUnderlying.map((r) => ({ underlying: r.underlying, deltaCash: r.deltaCash, gammaCash1Pct: r.gammaCash1Pct })),
+    };
+  }
+
+  /** The positions with what pricing them looks up (quotes, dividend yields, expiries), read now on the engine loop. */
+  private riskBook(positions: ScenarioPosition[], quotes: ReadonlyMap<string, Quote>) {
+    return precomputeBook({
+      positions,
+      quotes,
       now: this.now(),
       rate: this.market.rate,
-      dividendYield: (u: string) => this.dividendYield(u),
-      expiryTs: (i: Instrument) => this.expiryTs(i),
       nav: this.valuation.nav,
-    };
-    if (Number.isFinite(n)) {
-      for (let k = 0; k < n; k++) {
-        const shock = new Map<string, number>();
-        for (const u of underlyings) {
-          const r = returns.get(u)!;
-          shock.set(u, r[r.length - n + k]!);
-        }
-        historicalPnl.push(shockPnl(input, shock));
-      }
-    }
-    return varReport({
-      nav: this.valuation.nav,
-      historicalPnl,
-      dailyNavs: this.repo.dailyNavs(HISTORY_DAYS),
-      deltaGamma: {
-        exposures: this.valuation.greeks.byUnderlying.map((r) => ({ underlying: r.underlying, deltaCash: r.deltaCash, gammaCash1Pct: r.gammaCash1Pct })),
-        returns,
-      },
+      dividendYield: (u) => this.dividendYield(u),
+      expiryTs: (i) => this.expiryTs(i),
     });
   }
 
@@ -1368,6 +1435,9 @@ export class Engine {
       if (broker.connection !== 'connected' || !broker.realtimeQuotes) {
         throw new CockpitError('REAL_UNAVAILABLE', `REAL trading needs ${broker.label} connected with real-time quotes; it is ${broker.connection}.`);
       }
+      if (broker.tradeLocked) {
+        throw new CockpitError('TRADE_LOCKED', `REAL trading is refused: ${broker.label} does not accept trades — ${broker.tradeLocked}`);
+      }
       // The confirmation names the account the orders will go to.
       if (confirm?.trim() !== broker.accountId) {
         throw new CockpitError(
@@ -1380,6 +1450,7 @@ export class Engine {
     const from = this.mode;
     this.mode = mode;
     this.repo.setSetting('mode', mode);
+    this.tradingContextChanged(`the mode changed from ${from} to ${mode}`);
     const account = mode === 'REAL' && this.live ? { account: this.live.brokerAccountId, broker: this.live.account.state().label } : {};
     this.audit(actor, 'mode.set', { from, to: mode, ...account });
     this.riskEvent(
@@ -1389,6 +1460,7 @@ export class Engine {
       null,
     );
     this.selectBook();
+    if (mode === 'REAL' && this.live) this.hedge.confirmedReal(this.live.brokerAccountId);
     this.publisher.liveChanged();
     return mode;
   }
@@ -1401,11 +1473,13 @@ export class Engine {
     this.selectBook();
     this.audit('user', 'killSwitch.activate', { from });
     const result = this.oms.cancelEverything('kill switch');
+    this.hedge.contextChanged('kill switch');
     this.risk.halt('kill switch activated');
     this.riskEvent(
       'critical',
       'KILL_SWITCH',
-      `Kill switch: mode ${from} → OFF; ${result.cancelledOrders} working order(s) and ${result.cancelledTickets} pending ticket(s) cancelled.`,
+      // A broker confirms a cancel later: the count is of cancels sent, and a refused one is raised on its own (CANCEL_FAILED).
+      `Kill switch: mode ${from} → OFF; cancel sent for ${result.cancelledOrders} working order(s); ${result.cancelledTickets} pending ticket(s) cancelled.`,
       null,
     );
     this.publisher.liveChanged();
@@ -1457,14 +1531,19 @@ export class Engine {
     this.live = null;
     await this.attaching?.catch(() => undefined);
     await this.backtests.close();
+    await this.riskWorkers.close();
     await this.brokers.close();
     try {
       this.recordEquity();
     } catch (error) {
       this.log.error({ err: error }, 'could not save state on close');
     }
-    closeDatabase(this.db);
-    this.lock.release();
+    try {
+      const optimizeFailure = closeDatabase(this.db);
+      if (optimizeFailure) this.log.warn({ err: optimizeFailure }, 'PRAGMA optimize failed on close');
+    } finally {
+      this.lock.release();
+    }
     this.log.info('engine stopped');
   }
 }

@@ -283,7 +283,7 @@ describe('kill switch in REAL', () => {
     expect(fake.account(REAL_ACC_ID).working.size).toBe(0);
     expect(placeOrders()).toHaveLength(3); // nothing was sent again
     expect(mirror.current.mode).toBe('OFF');
-    expect(mirror.current.riskEvents.find((e) => e.code === 'KILL_SWITCH')).toMatchObject({ severity: 'critical', message: expect.stringMatching(/REAL → OFF; 3 working order/) });
+    expect(mirror.current.riskEvents.find((e) => e.code === 'KILL_SWITCH')).toMatchObject({ severity: 'critical', message: expect.stringMatching(/REAL → OFF; cancel sent for 3 working order/) });
     expect(mirror.current.riskEvents.filter((e) => e.code === 'CANCEL_FAILED')).toEqual([]);
     // Fail closed: nothing new can be sent.
     expect((await callError('ticket.create', { intent: { symbol: 'AAPL', side: 'BUY', qty: 1, orderType: 'LIMIT', limitPrice: 100 } })).code).toBe('MODE_OFF');

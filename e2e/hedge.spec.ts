@@ -75,13 +75,17 @@ test('a new user meets the hedge flow: badge, the short-dated gamma breach, a pr
   }
 
   // The scenario grid before and after the proposed plan: same grid shape, different P&L.
-  const before = page.getByTestId('hedge-scenario-before').getByTestId('scenario-cell');
-  const after = page.getByTestId('hedge-scenario-after').getByTestId('scenario-cell');
-  await expect(before).not.toHaveCount(0);
-  await expect(after).toHaveCount(await before.count());
+  // A breach re-plans in place every few seconds, and the grids are computed again: read both from one render.
+  const grids = () =>
+    page.getByTestId('hedge-page').evaluate((root) => {
+      const read = (id: string) => [...root.querySelectorAll(`[data-testid="${id}"] [data-testid="scenario-cell"]`)].map((e) => Number(e.getAttribute('data-pnl')));
+      return { before: read('hedge-scenario-before'), after: read('hedge-scenario-after') };
+    });
+  await expect.poll(async () => {
+    const g = await grids();
+    return g.before.length > 0 && g.after.length === g.before.length && g.after.some((pnl, i) => pnl !== g.before[i]);
+  }).toBe(true);
   await expect(page.getByTestId('hedge-scenario-after')).toHaveAttribute('data-plan-id', (await chosen.getAttribute('data-plan-id'))!);
-  const pnls = (cells: Locator) => cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-pnl'))));
-  expect(await pnls(after)).not.toEqual(await pnls(before));
 
   // Choosing another plan shows its grid.
   const alternative = page.locator('[data-testid="hedge-plan"][data-chosen="false"]').first();
@@ -89,7 +93,10 @@ test('a new user meets the hedge flow: badge, the short-dated gamma breach, a pr
   await alternative.getByTestId('hedge-plan-select').click();
   await expect(page.getByTestId('hedge-scenario-after')).toHaveAttribute('data-plan-id', altId);
   await expect(alternative).toHaveAttribute('data-selected', 'true');
-  await expect(page.getByTestId('hedge-scenario-after').getByTestId('scenario-cell')).toHaveCount(await before.count());
+  await expect.poll(async () => {
+    const g = await grids();
+    return g.before.length > 0 && g.after.length === g.before.length;
+  }).toBe(true);
   await page.screenshot({ path: 'test-results/hedge.png', fullPage: true });
 });
 

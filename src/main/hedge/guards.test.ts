@@ -91,7 +91,7 @@ describe('a plan under way', () => {
     expect(first).toMatchObject({ status: 'sent', symbol: leg1!.symbol });
     expect(second).toMatchObject({ status: 'skipped', orderId: null, ticketId: null, note: 'not sent: the mode changed from DRY_RUN to OFF' });
     expect(stopped.execution!.message).toBe(
-      `Stopped: the mode changed from DRY_RUN to OFF; no further leg is sent (${leg1!.side} ${leg1!.qty} ${leg1!.symbol} was sent and stays working at its venue). Nothing was filled. The book is unchanged: re-plan.`,
+      `Stopped: the mode changed from DRY_RUN to OFF; no further leg is sent. Nothing was filled. Still working at the venue and may fill: ${leg1!.side} ${leg1!.qty} ${leg1!.symbol}. The book is unchanged so far: re-plan.`,
     );
     const state = await call('state.get', {});
     expect(state.riskEvents.find((e) => e.code === 'APPROVALS_CANCELLED')?.message).toMatch(/^the hedge being executed stopped \(no further legs\): the mode changed from DRY_RUN to OFF\./);
@@ -104,6 +104,17 @@ describe('a plan under way', () => {
       return o && ['filled', 'cancelled', 'rejected', 'expired'].includes(o.status) ? o : undefined;
     }, 'leg 1 to finish at the paper venue', 10_000);
     expect(final.symbol).toBe(leg1!.symbol);
+    // The stopped plan follows the leg it had sent: once it fills, the plan says the book is partly hedged.
+    expect(final.status).toBe('filled'); // OFF stops new orders; one already at the paper venue still fills
+    {
+      // (A breach re-plan may have made a newer run current meanwhile: the hedge log and the risk events tell.)
+      const entry = await waitFor(
+        () => engine!.hedge.logEntries(50).find((e) => e.runId === run.id && e.action === 'partial' && e.message.includes('filled after the plan stopped')),
+        'the stopped plan to record the late fill',
+      );
+      expect(entry.message).toBe(`Leg 1 (${leg1!.side} ${leg1!.qty} ${leg1!.symbol}) filled after the plan stopped.`);
+      expect((await call('state.get', {})).riskEvents.some((e) => e.code === 'HEDGE_PARTIAL' && e.message.includes(run.id) && e.message.includes('partly hedged'))).toBe(true);
+    }
     const after = await call('state.get', {});
     expect(after.orders).toHaveLength(1);
     expect(after.orders.some((o) => o.symbol === leg2!.symbol && o.qty === leg2!.qty && o.side === leg2!.side)).toBe(false);

@@ -77,6 +77,8 @@ export class HedgeService {
   /** The last reason auto-hedge skipped, per underlying (logged once per change, not every tick). */
   private readonly lastSkip = new Map<string, string>();
   private policyCache: AutoHedgePolicy | null = null;
+  /** Orders of legs still working when their plan stopped, by order id → run id (followed until they end). */
+  private readonly stillWorking = new Map<string, string>();
   /** The broker account the trader confirmed auto-hedge may trade in REAL (memory only: never survives a restart). */
   private realConsent: string | null = null;
 
@@ -306,8 +308,7 @@ export class HedgeService {
     } else if (run?.status === 'executing' && run.execution) {
       const next = run.execution.legs.findIndex((l) => l.status === 'waiting');
       if (next >= 0) {
-        const working = run.execution.legs.filter((l) => l.status === 'sent').map((l) => `${l.side} ${l.qty} ${l.symbol}`);
-        this.stop(run, next - 1, `${why}; no further leg is sent${working.length ? ` (${working.join(', ')} was sent and stays working at its venue)` : ''}`, `not sent: ${why}`);
+        this.stop(run, next - 1, `${why}; no further leg is sent`, `not sent: ${why}`);
         stopped++;
       }
     }
@@ -359,6 +360,11 @@ export class HedgeService {
 
   /** The engine reports every order change; legs of the executing plan move on from here. */
   onOrder(order: Order): void {
+    const stoppedRunId = this.stillWorking.get(order.id);
+    if (stoppedRunId !== undefined) {
+      this.onStoppedLeg(stoppedRunId, order);
+      return;
+    }
     const run = this.current;
     if (run?.status !== 'executing' || !run.execution) return;
     const index = run.execution.legs.findIndex((l) => l.orderId === order.id);
@@ -496,11 +502,46 @@ export class HedgeService {
     const plan = this.planOf(run, execution.planId);
     const legs = execution.legs.map((l, i) => (i > failedIndex && l.status === 'waiting' ? { ...l, status: 'skipped' as const, note: skipNote } : l));
     const done = legs.filter((l) => l.status === 'filled' || l.filledQty > 0).map((l) => `${l.side} ${l.filledQty} ${l.symbol}`);
-    const message = `Stopped: ${why}. ${done.length ? `Done: ${done.join(', ')}.` : 'Nothing was filled.'} The book is ${done.length ? 'partly hedged' : 'unchanged'}: re-plan.`;
+    // A leg already sent keeps working at its venue (a mode change does not cancel orders): it is followed until it ends.
+    const working = legs.filter((l) => l.status === 'sent' && l.orderId !== null);
+    for (const l of working) this.stillWorking.set(l.orderId!, run.id);
+    const stillWorking = working.length ? ` Still working at the venue and may fill: ${working.map((l) => `${l.side} ${l.qty - l.filledQty} ${l.symbol}`).join(', ')}.` : '';
+    const message = `Stopped: ${why}. ${done.length ? `Done: ${done.join(', ')}.` : 'Nothing was filled.'}${stillWorking} The book is ${done.length ? 'partly hedged' : working.length ? 'unchanged so far' : 'unchanged'}: re-plan.`;
     const stopped: HedgeRun = { ...run, status: done.length ? 'partial' : 'failed', execution: { ...execution, legs, finishedAt: this.host.now(), message } };
     this.save(stopped);
     this.host.riskEvent('warning', done.length ? 'HEDGE_PARTIAL' : 'HEDGE_FAILED', `Hedge ${run.id}: ${message}`, plan.underlying);
     this.record(execution.actor, done.length ? 'partial' : 'failed', run.id, plan.underlying, message);
+  }
+
+  /** A leg of a stopped plan that was still working moved on: the run says what it did, and turns partial once anything filled. */
+  private onStoppedLeg(runId: string, order: Order): void {
+    const run = this.run(runId);
+    const execution = run.execution;
+    const index = execution?.legs.findIndex((l) => l.orderId === order.id) ?? -1;
+    if (!execution || index < 0) {
+      this.stillWorking.delete(order.id);
+      return;
+    }
+    const leg = execution.legs[index]!;
+    const final = FINAL_ORDER.has(order.status);
+    if (final) this.stillWorking.delete(order.id);
+    if (order.filledQty === leg.filledQty && !final) return;
+    const legs = [...execution.legs];
+    legs[index] = {
+      ...leg,
+      filledQty: order.filledQty,
+      ...(final ? { status: order.status === 'filled' ? ('filled' as const) : ('failed' as const), note: `${order.status} after the plan stopped${order.filledQty > 0 ? ` (${order.filledQty} of ${order.qty} filled)` : ''}` } : {}),
+    };
+    const plan = this.planOf(run, execution.planId);
+    const filledNow = order.filledQty > leg.filledQty;
+    const message = filledNow ? `${execution.message} Then leg ${index + 1} filled ${order.filledQty} of ${order.qty} ${order.symbol} after the stop: the book is partly hedged.` : execution.message;
+    const status = legs.some((l) => l.filledQty > 0) ? 'partial' : run.status;
+    this.repo.updateRun({ ...run, status, execution: { ...execution, legs, message } });
+    if (this.current?.id === run.id) this.current = { ...run, status, execution: { ...execution, legs, message } };
+    if (filledNow) {
+      this.host.riskEvent('warning', 'HEDGE_PARTIAL', `Hedge ${run.id}: leg ${index + 1} (${leg.side} ${order.filledQty} ${order.symbol}) filled after the plan stopped; the book is partly hedged.`, plan.underlying);
+      this.record(execution.actor, 'partial', run.id, plan.underlying, `Leg ${index + 1} (${leg.side} ${order.filledQty} ${order.symbol}) filled after the plan stopped.`);
+    }
   }
 
   private finish(run: HedgeRun, status: HedgeRun['status'], note: string): void {

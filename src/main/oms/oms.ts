@@ -63,6 +63,12 @@ export function ticketHash(t: Pick<Ticket, 'id' | 'source' | 'reason' | 'created
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** What a venue is asked to work for a journaled order. */
+function venueRequest(order: Order): BrokerOrderRequest {
+  const { id: orderId, clientOrderId, symbol, side, qty, orderType, limitPrice, stopPrice, tif, outsideRth } = order;
+  return { orderId, clientOrderId, symbol, side, qty, orderType, limitPrice, stopPrice, tif, outsideRth };
+}
+
 function sameContext(a: TicketContext | null, b: TicketContext): boolean {
   return a !== null && a.mode === b.mode && a.venue === b.venue && a.accountId === b.accountId;
 }
@@ -198,18 +204,7 @@ export class OrderManager {
     });
     this.hooks.ticketChanged(approved);
     this.hooks.orderChanged(order);
-    venue.placeOrder({
-      orderId: order.id,
-      clientOrderId: order.clientOrderId,
-      symbol: order.symbol,
-      side: order.side,
-      qty: order.qty,
-      orderType: order.orderType,
-      limitPrice: order.limitPrice,
-      stopPrice: order.stopPrice,
-      tif: order.tif,
-      outsideRth: order.outsideRth,
-    });
+    venue.placeOrder(venueRequest(order));
     return { ticket: approved, order };
   }
 
@@ -379,21 +374,7 @@ export class OrderManager {
         this.hooks.riskEvent('warning', 'ORDER_EXPIRED_ON_RESTART', `Order ${order.id} (${order.side} ${order.qty} ${order.symbol}) was closed as expired: ${why}.`, order.symbol);
         continue;
       }
-      venue.restoreOrder(
-        {
-          orderId: order.id,
-          clientOrderId: order.clientOrderId,
-          symbol: order.symbol,
-          side: order.side,
-          qty: order.qty,
-          orderType: order.orderType,
-          limitPrice: order.limitPrice,
-          stopPrice: order.stopPrice,
-          tif: order.tif,
-          outsideRth: order.outsideRth,
-        },
-        { qty: order.filledQty, avgPrice: order.avgFillPrice },
-      );
+      venue.restoreOrder(venueRequest(order), { qty: order.filledQty, avgPrice: order.avgFillPrice });
       // An order approved but not yet acknowledged was on its way: the paper venue holds it now.
       restored.push(order.status === 'approved' || order.status === 'submitted' ? this.transition(order, 'accepted', 'held by the paper ledger again after a restart') : order);
     }

@@ -5,68 +5,24 @@
 // What reaches the broker is counted at the fake (its recorded PlaceOrder requests). "Nothing was
 // sent" is proven by order, never by waiting: a later order that must go is sent on the same
 // connection, and it is the first PlaceOrder the fake sees.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CockpitClient } from '../../shared/api/client.js';
-import type { CommandName, CommandRequest, CommandResponse } from '../../shared/api/contract.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_AUTO_HEDGE_POLICY } from '../../shared/hedge.js';
-import { FakeOpenD, md5, REAL_ACC_ID } from '../brokers/futu/fake/server.js';
 import { PROTO } from '../brokers/futu/proto.js';
-import type { Engine } from './engine.js';
-import { connect, makeTempDir, openTestEngine, StateMirror, waitFor } from './testing.js';
+import { ACCOUNT, LABEL, PASSWORD, useFutuAccount } from './futu-account.testing.js';
+import { waitFor } from './testing.js';
 
-const PASSWORD = 'open-sesame-4711';
-const ACCOUNT = REAL_ACC_ID.toString();
-const LABEL = 'Futu live';
-const TUNING = { requestTimeoutMs: 2_000, connectTimeoutMs: 2_000, reconnect: { initialDelayMs: 20, maxDelayMs: 200, jitter: 0 }, heartbeatMs: 100 };
-
-/** A Wednesday at 10:00 New York time, moving with real time: the regular session, whatever day the test runs. */
-const T0 = Date.parse('2026-11-18T15:00:00Z');
-const started = Date.now();
-const wallClock = () => T0 + (Date.now() - started);
-
-let temp: ReturnType<typeof makeTempDir>;
-let engine: Engine;
-let client: CockpitClient;
-let mirror: StateMirror;
-let fake: FakeOpenD;
-let port: number;
-
-async function call<K extends CommandName>(cmd: K, req: CommandRequest<K>): Promise<CommandResponse<K>> {
-  const result = await client.call(cmd, req, { timeoutMs: 15_000 });
-  if (!result.ok) throw Object.assign(new Error(`${result.error.code}: ${result.error.message}`), { code: result.error.code });
-  return result.value;
-}
-
-async function refused<K extends CommandName>(cmd: K, req: CommandRequest<K>): Promise<{ code: string; message: string; details?: unknown }> {
-  const result = await client.call(cmd, req, { timeoutMs: 15_000 });
-  if (result.ok) throw new Error(`${cmd} unexpectedly succeeded`);
-  return result.error;
-}
-
-async function open(): Promise<void> {
-  engine = await openTestEngine(temp.dir, { brokerTuning: TUNING, liveRefreshMs: 100, wallClock });
-  client = connect(engine);
-  mirror = new StateMirror(client);
-  await mirror.ready();
-}
-
-async function close(): Promise<void> {
-  mirror.stop();
-  await engine.close();
-}
+const futu = useFutuAccount({ tempPrefix: 'deltadeck-real-approvals-' });
+const { call, refused, placeOrders } = futu;
 
 /** Saves and connects the fake's REAL account with this trade password, then uses it for trading. */
 async function useFutu(tradePassword = PASSWORD): Promise<string> {
-  const saved = await call('brokers.save', { venue: 'futu', label: LABEL, host: '127.0.0.1', port, env: 'REAL', accountId: ACCOUNT, secrets: { tradePassword } });
-  await call('brokers.connect', { id: saved.id });
-  await call('brokers.use', { id: saved.id });
-  await waitFor(() => (mirror.current.broker.kind === 'live' && mirror.current.account.id.startsWith('paper:')) || undefined, 'the broker account in use');
-  return saved.id;
+  const { id } = await futu.useFutu(tradePassword);
+  await waitFor(() => (futu.mirror.current.broker.kind === 'live' && futu.mirror.current.account.id.startsWith('paper:')) || undefined, 'the broker account in use');
+  return id;
 }
 
-const placeOrders = () => fake.requestsOf(PROTO.TrdPlaceOrder);
 const remarks = () => placeOrders().map((r) => (r.c2s as { remark?: string }).remark);
-const ticketOf = (id: string) => mirror.current.tickets.find((t) => t.id === id);
+const ticketOf = (id: string) => futu.mirror.current.tickets.find((t) => t.id === id);
 
 /** A limit far below the market (~230): it works at the broker and never fills. */
 const restingBuy = { symbol: 'AAPL', side: 'BUY', qty: 1, orderType: 'LIMIT', limitPrice: 100 } as const;
@@ -77,19 +33,6 @@ async function tightTiers(): Promise<void> {
   const tight = { maxExposureNotional: 1_000 };
   await call('risk.limits.set', { limits: { ...limits, tiers: { T1: { ...limits.tiers.T1, ...tight }, T2: { ...limits.tiers.T2, ...tight }, T3: { ...limits.tiers.T3, ...tight } } } });
 }
-
-beforeEach(async () => {
-  temp = makeTempDir('deltadeck-real-approvals-');
-  fake = new FakeOpenD({ tradePasswordMd5: md5(PASSWORD), now: wallClock });
-  port = (await fake.start()).port;
-  await open();
-});
-
-afterEach(async () => {
-  await close();
-  await fake.stop();
-  temp.remove();
-});
 
 describe('tickets are bound to the mode they were reviewed in', () => {
   it('a ticket reviewed in DRY_RUN is cancelled by the switch to REAL, with the reason; approving it is refused and nothing reaches the broker', async () => {
@@ -103,7 +46,7 @@ describe('tickets are bound to the mode they were reviewed in', () => {
     expect(error.code).toBe('TICKET_NOT_PENDING');
     const cancelled = await waitFor(() => (ticketOf(reviewed.id)?.status === 'cancelled' ? ticketOf(reviewed.id) : undefined), 'the ticket shown cancelled');
     expect(cancelled.statusReason).toBe('the mode changed from DRY_RUN to REAL');
-    const raised = await waitFor(() => mirror.current.riskEvents.find((e) => e.code === 'APPROVALS_CANCELLED'), 'the cancellation raised');
+    const raised = await waitFor(() => futu.mirror.current.riskEvents.find((e) => e.code === 'APPROVALS_CANCELLED'), 'the cancellation raised');
     expect(raised.message).toMatch(/^1 pending ticket\(s\) cancelled: the mode changed from DRY_RUN to REAL\./);
 
     // A ticket reviewed in REAL does go — and it is the first order OpenD ever sees: the refused approval sent nothing before it.
@@ -120,10 +63,8 @@ describe('tickets are bound to the mode they were reviewed in', () => {
     const reviewed = await call('ticket.create', { intent: restingBuy });
     expect(reviewed.context).toMatchObject({ mode: 'REAL' });
     // Restart with OpenD gone: the account cannot be used again, so nothing else cancels the ticket first.
-    await close();
-    await fake.stop();
-    await open();
-    expect(mirror.current.mode).toBe('DRY_RUN');
+    await futu.reopen(() => futu.fake.stop());
+    expect(futu.mirror.current.mode).toBe('DRY_RUN');
     expect(ticketOf(reviewed.id)?.status).toBe('pending');
 
     const error = await refused('ticket.approve', { ticketId: reviewed.id, contentHash: reviewed.contentHash });
@@ -131,11 +72,8 @@ describe('tickets are bound to the mode they were reviewed in', () => {
     expect(error.message).toMatch(/^This ticket was cancelled, not sent: it was checked for REAL on .*, and trading is now DRY_RUN on sim/);
     expect(error.details).toMatchObject({ reviewed: { mode: 'REAL' }, current: { mode: 'DRY_RUN', venue: 'sim' } });
     await waitFor(() => ticketOf(reviewed.id)?.status === 'cancelled' || undefined, 'the ticket shown cancelled');
-    expect(mirror.current.orders).toEqual([]);
+    expect(futu.mirror.current.orders).toEqual([]);
     expect(placeOrders()).toEqual([]);
-    // afterEach stops the fake again; start a fresh one so that it has something to stop.
-    fake = new FakeOpenD({ tradePasswordMd5: md5(PASSWORD), now: wallClock });
-    await fake.start();
   });
 });
 
@@ -154,13 +92,13 @@ describe('a hedge in REAL names the account', () => {
       expect(error.message).toContain(ACCOUNT);
       expect(error.details).toEqual({ accountId: ACCOUNT, label: LABEL });
     }
-    expect(engine.hedge.currentRun()).toMatchObject({ id: run.id, status: 'proposed', execution: null });
-    expect(mirror.current.tickets.filter((t) => t.source === 'hedge')).toEqual([]);
+    expect(futu.engine.hedge.currentRun()).toMatchObject({ id: run.id, status: 'proposed', execution: null });
+    expect(futu.mirror.current.tickets.filter((t) => t.source === 'hedge')).toEqual([]);
 
     const executing = await call('hedge.execute', { runId: run.id, planId: plan.id, confirm: ` ${ACCOUNT} ` });
     expect(executing.execution).toMatchObject({ mode: 'REAL', actor: 'user' });
-    const orderId = await waitFor(() => engine.hedge.currentRun()?.execution?.legs[0]?.orderId ?? undefined, 'the first leg sent');
-    const order = await waitFor(() => mirror.current.orders.find((o) => o.id === orderId), 'the leg on the blotter');
+    const orderId = await waitFor(() => futu.engine.hedge.currentRun()?.execution?.legs[0]?.orderId ?? undefined, 'the first leg sent');
+    const order = await waitFor(() => futu.mirror.current.orders.find((o) => o.id === orderId), 'the leg on the blotter');
     await waitFor(() => placeOrders().length > 0 || undefined, 'the leg at OpenD');
     // The first PlaceOrder OpenD saw is the hedge's first leg: none of the refused attempts sent anything.
     expect(remarks()[0]).toBe(order.clientOrderId);
@@ -175,11 +113,11 @@ describe('a hedge in REAL names the account', () => {
     const plan = run.result.plans[run.result.chosen!]!;
     // The broker account's AAPL plans are single legs (sell shares); the paper venue cannot reject a hedge leg at all (see hedge/guards.test.ts).
     expect(plan.legs).toHaveLength(1);
-    fake.failNext(PROTO.TrdPlaceOrder, 'Insufficient buying power', { retType: -1 });
+    futu.fake.failNext(PROTO.TrdPlaceOrder, 'Insufficient buying power', { retType: -1 });
     await call('hedge.execute', { runId: run.id, planId: plan.id, confirm: ACCOUNT });
 
     const stopped = await waitFor(() => {
-      const r = engine.hedge.currentRun();
+      const r = futu.engine.hedge.currentRun();
       return r?.id === run.id && r.status !== 'executing' ? r : undefined;
     }, 'the plan to stop');
     expect(stopped.status).toBe('failed');
@@ -188,7 +126,7 @@ describe('a hedge in REAL names the account', () => {
     expect(first!.note).toMatch(/^rejected: .*Insufficient buying power/);
     expect(stopped.execution!.message).toMatch(/^Stopped: leg 1 \(.+\) rejected: .*Insufficient buying power.*Nothing was filled\. The book is unchanged: re-plan\.$/);
     expect((await call('order.events', { orderId: first!.orderId! })).at(-1)?.toStatus).toBe('rejected');
-    const event = await waitFor(() => mirror.current.riskEvents.find((e) => e.code === 'HEDGE_FAILED'), 'the failure raised');
+    const event = await waitFor(() => futu.mirror.current.riskEvents.find((e) => e.code === 'HEDGE_FAILED'), 'the failure raised');
     expect(event.message).toContain(run.id);
     // Exactly the one (refused) attempt reached OpenD.
     expect(placeOrders()).toHaveLength(1);
@@ -197,7 +135,7 @@ describe('a hedge in REAL names the account', () => {
 
 describe('auto-hedge in REAL', () => {
   const enabled = { ...DEFAULT_AUTO_HEDGE_POLICY, enabled: true };
-  const log = () => engine.hedge.logEntries(50);
+  const log = () => futu.engine.hedge.logEntries(50);
 
   it('enabling it in REAL takes the account number', async () => {
     await useFutu();
@@ -238,15 +176,14 @@ describe('auto-hedge in REAL', () => {
     await call('mode.set', { mode: 'REAL', confirm: ACCOUNT });
     await call('hedge.policy.set', { policy: enabled, confirm: ACCOUNT });
 
-    await close();
-    await open();
-    expect(mirror.current.mode).toBe('DRY_RUN');
+    await futu.reopen();
+    expect(futu.mirror.current.mode).toBe('DRY_RUN');
     expect(await call('hedge.policy.get', {})).toEqual({ ...enabled, enabled: false });
     const why = log().find((e) => e.action === 'policy.disabled');
     expect(why).toMatchObject({ actor: 'system', message: 'Auto-hedge was on in REAL when the engine stopped; it comes back disabled, like REAL. Enable it again to use it.' });
 
     // Back in REAL, enabling it again takes the number again: the consent did not survive either.
-    await waitFor(() => mirror.current.broker.kind === 'live' || undefined, 'the account used again after the restart', 10_000);
+    await waitFor(() => futu.mirror.current.broker.kind === 'live' || undefined, 'the account used again after the restart', 10_000);
     await call('mode.set', { mode: 'REAL', confirm: ACCOUNT });
     expect((await refused('hedge.policy.set', { policy: enabled })).code).toBe('CONFIRMATION_REQUIRED');
   });
@@ -254,8 +191,7 @@ describe('auto-hedge in REAL', () => {
   it('a restart of an engine that was in DRY_RUN keeps auto-hedge as it was', async () => {
     await useFutu();
     await call('hedge.policy.set', { policy: enabled });
-    await close();
-    await open();
+    await futu.reopen();
     expect(await call('hedge.policy.get', {})).toEqual(enabled);
     expect(log().some((e) => e.action === 'policy.disabled')).toBe(false);
   });
@@ -264,31 +200,31 @@ describe('auto-hedge in REAL', () => {
 describe('REAL while the broker refuses trades', () => {
   it('a refused trade unlock locks trading: REAL is refused with TRADE_LOCKED and the cockpit says why; the right password unlocks it', async () => {
     const id = await useFutu('not-the-password');
-    const locked = await waitFor(() => mirror.current.broker.tradeLocked, 'the lock on the cockpit');
+    const locked = await waitFor(() => futu.mirror.current.broker.tradeLocked, 'the lock on the cockpit');
     expect(locked).toMatch(/password|unlock/i);
-    expect(mirror.current.broker).toMatchObject({ kind: 'live', connection: 'connected', accountId: ACCOUNT });
+    expect(futu.mirror.current.broker).toMatchObject({ kind: 'live', connection: 'connected', accountId: ACCOUNT });
 
     const error = await refused('mode.set', { mode: 'REAL', confirm: ACCOUNT });
     expect(error.code).toBe('TRADE_LOCKED');
     expect(error.message).toBe(`REAL trading is refused: ${LABEL} does not accept trades — ${locked}`);
-    expect(mirror.current.mode).toBe('DRY_RUN');
+    expect(futu.mirror.current.mode).toBe('DRY_RUN');
     expect((await call('state.get', {})).mode).toBe('DRY_RUN');
     expect(placeOrders()).toEqual([]);
 
     // The lock is the failed unlock, nothing else: stored again with the right password, REAL is accepted.
-    await call('brokers.save', { id, venue: 'futu', label: LABEL, host: '127.0.0.1', port, env: 'REAL', accountId: ACCOUNT, secrets: { tradePassword: PASSWORD } });
-    await waitFor(() => engine.brokers.connection(id), 'the reconnect after the edit');
+    await call('brokers.save', { id, venue: 'futu', label: LABEL, host: '127.0.0.1', port: futu.port, env: 'REAL', accountId: ACCOUNT, secrets: { tradePassword: PASSWORD } });
+    await waitFor(() => futu.engine.brokers.connection(id), 'the reconnect after the edit');
     await call('brokers.use', { id });
-    await waitFor(() => (mirror.current.broker.kind === 'live' && mirror.current.broker.connection === 'connected' && !mirror.current.broker.tradeLocked) || undefined, 'the unlocked account in use');
+    await waitFor(() => (futu.mirror.current.broker.kind === 'live' && futu.mirror.current.broker.connection === 'connected' && !futu.mirror.current.broker.tradeLocked) || undefined, 'the unlocked account in use');
     expect(await call('mode.set', { mode: 'REAL', confirm: ACCOUNT })).toEqual({ mode: 'REAL' });
   });
 
   it('OpenD refusing the unlock (right password) locks trading the same way', async () => {
-    fake.refuseUnlock();
+    futu.fake.refuseUnlock();
     await useFutu();
-    const locked = await waitFor(() => mirror.current.broker.tradeLocked, 'the lock on the cockpit');
+    const locked = await waitFor(() => futu.mirror.current.broker.tradeLocked, 'the lock on the cockpit');
     expect((await refused('mode.set', { mode: 'REAL', confirm: ACCOUNT })).code).toBe('TRADE_LOCKED');
-    expect(engine.snapshot().broker.tradeLocked).toBe(locked);
-    expect(mirror.current.mode).toBe('DRY_RUN');
+    expect(futu.engine.snapshot().broker.tradeLocked).toBe(locked);
+    expect(futu.mirror.current.mode).toBe('DRY_RUN');
   });
 });

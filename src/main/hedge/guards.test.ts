@@ -22,14 +22,16 @@
 // size fills that size on acceptance and nothing more until the trader cancels the rest.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CockpitClient } from '../../shared/api/client.js';
-import type { CommandName, CommandRequest, CommandResponse } from '../../shared/api/contract.js';
+import type { CommandRequest, CommandResponse } from '../../shared/api/contract.js';
 import { DEFAULT_AUTO_HEDGE_POLICY, type HedgePlan, type HedgeRun } from '../../shared/hedge.js';
 import type { Engine, EngineOptions } from '../engine/engine.js';
+import { commandsOn } from '../engine/engine.testing.js';
 import { connect, makeTempDir, openTestEngine, waitFor } from '../engine/testing.js';
 
 let temp: ReturnType<typeof makeTempDir> | undefined;
 let engine: Engine | undefined;
 let client: CockpitClient;
+const { call } = commandsOn(() => client);
 
 async function start(options: Partial<EngineOptions> = {}): Promise<Engine> {
   temp = makeTempDir('deltadeck-hedge-guards-');
@@ -44,12 +46,6 @@ afterEach(async () => {
   engine = undefined;
   temp = undefined;
 });
-
-async function call<K extends CommandName>(cmd: K, req: CommandRequest<K>): Promise<CommandResponse<K>> {
-  const result = await client.call(cmd, req, { timeoutMs: 15_000 });
-  if (!result.ok) throw Object.assign(new Error(`${result.error.code}: ${result.error.message}`), { code: result.error.code });
-  return result.value;
-}
 
 /**
  * Plans on demand and picks a plan. The engine re-plans a breached book by itself every few

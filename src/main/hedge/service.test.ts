@@ -6,27 +6,17 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CockpitClient } from '../../shared/api/client.js';
-import type { CommandName, CommandRequest, CommandResponse } from '../../shared/api/contract.js';
+import type { CommandResponse } from '../../shared/api/contract.js';
 import { DEFAULT_AUTO_HEDGE_POLICY, HedgeResult } from '../../shared/hedge.js';
 import type { Engine } from '../engine/engine.js';
+import { commandsOn } from '../engine/engine.testing.js';
 import { connect, makeTempDir, openTestEngine, waitFor } from '../engine/testing.js';
 import { projectRoot } from '../paths.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let engine: Engine;
 let client: CockpitClient;
-
-async function call<K extends CommandName>(cmd: K, req: CommandRequest<K>): Promise<CommandResponse<K>> {
-  const result = await client.call(cmd, req, { timeoutMs: 15_000 });
-  if (!result.ok) throw Object.assign(new Error(`${result.error.code}: ${result.error.message}`), { code: result.error.code });
-  return result.value;
-}
-
-async function refused<K extends CommandName>(cmd: K, req: CommandRequest<K>): Promise<{ code: string; message: string }> {
-  const result = await client.call(cmd, req, { timeoutMs: 15_000 });
-  if (result.ok) throw new Error(`${cmd} unexpectedly succeeded`);
-  return result.error;
-}
+const { call, refused } = commandsOn(() => client);
 
 const chosenOf = (run: CommandResponse<'hedge.runOnce'>) => run.result.plans[run.result.chosen!]!;
 

@@ -1,12 +1,10 @@
 // A pool of worker threads, one per core, that runs backtests off the engine's event loop: the
 // cockpit stays responsive while a run or a sweep computes. Tasks queue; each worker takes one
-// at a time; a worker that dies fails its task (with the reason) and is replaced on demand.
+// at a time; a worker that dies fails its task (with the reason) and is replaced on demand. The
+// thread machinery is workers/pool.ts; this file owns the tasks, their replies and progress.
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { BacktestMetrics, SweepRow } from '../../shared/backtest.js';
-import { projectRoot } from '../paths.js';
+import { ThreadPool } from '../workers/pool.js';
 import type { RunResult, RunSpec } from './run.js';
 
 export interface WorkerTask {
@@ -22,28 +20,19 @@ export type WorkerReply =
   | { id: number; type: 'summary'; params: Record<string, number>; metrics: BacktestMetrics; finalValue: number }
   | { id: number; type: 'error'; message: string };
 
-interface Pending {
-  task: WorkerTask;
-  onProgress?: (fraction: number) => void;
-  resolve(reply: WorkerReply): void;
-  reject(error: Error): void;
-}
-
-/** From the sources a small bootstrap registers tsx in the thread; the build has its own entry. */
-function workerEntry(): URL {
-  if (import.meta.url.endsWith('.ts')) return new URL('./worker-boot.mjs', import.meta.url);
-  return pathToFileURL(join(projectRoot(), 'out', 'main', 'backtest-worker.js'));
-}
-
 export class WorkerPool {
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Pending>();
-  private readonly queue: Pending[] = [];
-  private nextId = 1;
-  private workers = 0;
-  private closed = false;
+  private readonly threads: ThreadPool<WorkerTask, WorkerReply>;
 
-  constructor(readonly size = availableParallelism()) {}
+  constructor(readonly size = availableParallelism()) {
+    this.threads = new ThreadPool({
+      name: 'backtest',
+      // The build starts out/main/backtest-worker.js (electron.vite.config.ts).
+      entry: { sources: () => new URL('./worker-boot.mjs', import.meta.url), built: 'backtest-worker.js' },
+      size,
+      // Idle backtest workers stay referenced until close(), as they always have.
+      unrefIdle: false,
+    });
+  }
 
   run(spec: RunSpec, onProgress?: (fraction: number) => void): Promise<RunResult> {
     return this.submit(spec, false, onProgress).then((reply) => {
@@ -60,66 +49,20 @@ export class WorkerPool {
   }
 
   private submit(spec: RunSpec, summaryOnly: boolean, onProgress?: (fraction: number) => void): Promise<WorkerReply> {
-    if (this.closed) return Promise.reject(new Error('the backtest workers are shut down'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ task: { id: this.nextId++, spec, summaryOnly }, onProgress, resolve, reject });
-      this.dispatch();
-    });
+    return this.threads.submit<WorkerReply>(
+      (id) => ({ id, spec, summaryOnly }),
+      (reply) => {
+        if (reply.type === 'progress') {
+          onProgress?.(reply.fraction);
+          return undefined;
+        }
+        return reply.type === 'error' ? { error: new Error(reply.message) } : { value: reply };
+      },
+    );
   }
 
-  private dispatch(): void {
-    while (this.queue.length > 0) {
-      let worker = this.idle.pop();
-      if (!worker) {
-        if (this.workers >= this.size) return;
-        worker = this.spawn();
-      }
-      const pending = this.queue.shift()!;
-      this.busy.set(worker, pending);
-      worker.postMessage(pending.task);
-    }
-  }
-
-  private spawn(): Worker {
-    const worker = new Worker(workerEntry());
-    this.workers++;
-    worker.on('message', (reply: WorkerReply) => {
-      const pending = this.busy.get(worker);
-      if (!pending || pending.task.id !== reply.id) return;
-      if (reply.type === 'progress') {
-        pending.onProgress?.(reply.fraction);
-        return;
-      }
-      this.busy.delete(worker);
-      this.idle.push(worker);
-      if (reply.type === 'error') pending.reject(new Error(reply.message));
-      else pending.resolve(reply);
-      this.dispatch();
-    });
-    const lost = (reason: string) => {
-      const pending = this.busy.get(worker);
-      this.busy.delete(worker);
-      const at = this.idle.indexOf(worker);
-      if (at >= 0) this.idle.splice(at, 1);
-      this.workers--;
-      pending?.reject(new Error(`the backtest worker stopped: ${reason}`));
-      if (!this.closed) this.dispatch();
-    };
-    worker.on('error', (error) => lost(error.message));
-    worker.on('exit', (code) => {
-      if (this.busy.has(worker) || this.idle.includes(worker)) lost(`exit code ${code}`);
-    });
-    return worker;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const pending of this.queue.splice(0)) pending.reject(new Error('the backtest workers are shut down'));
-    const all = [...this.idle, ...this.busy.keys()];
-    for (const [, pending] of this.busy) pending.reject(new Error('the backtest workers are shut down'));
-    this.busy.clear();
-    this.idle.length = 0;
-    await Promise.all(all.map((w) => w.terminate()));
+  close(): Promise<void> {
+    return this.threads.close();
   }
 }
 

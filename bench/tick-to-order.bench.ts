@@ -1,8 +1,9 @@
 // Tick-to-order latency, through the fake Futu OpenD on loopback, along the real path:
 //   the fake pushes a basic quote (3005) → FutuConnection decodes it → the book takes the quote and
 //   is revalued → a strategy written against the project's Strategy API (onQuote / StrategyContext)
-//   signals → the risk gate (risk/gate.ts evaluateOrder, its inputs assembled as engine.ts gate()
-//   does) → one of two order paths → the PlaceOrder (2202) frame is written:
+//   signals → the risk gate (risk/gate-context.ts gateOrder, the function engine.ts gate() calls:
+//   inputs assembled, then risk/gate.ts evaluateOrder) → one of two order paths → the PlaceOrder
+//   (2202) frame is written:
 //     (a) direct:    gate → FutuConnection.placeOrder (the hot path a delegated strategy would use);
 //     (b) journaled: LiveDesk.submit with the gate as its `check` → the OMS journals the ticket and
 //                    the order in SQLite (WAL, synchronous=FULL: durable before a byte leaves) →
@@ -29,14 +30,14 @@ import type { OrderClosed, OrderRequest, Strategy, StrategyContext, StrategyQuot
 import { FutuConnection } from '../src/main/brokers/futu/connection.js';
 import { FakeOpenD, SIMULATE_ACC_ID } from '../src/main/brokers/futu/fake/server.js';
 import { PROTO } from '../src/main/brokers/futu/proto.js';
-import { commissionFor, DEFAULT_COMMISSIONS } from '../src/main/brokers/sim/ledger.js';
+import { DEFAULT_COMMISSIONS } from '../src/main/brokers/sim/ledger.js';
 import type { VenueQuote } from '../src/main/brokers/venue.js';
 import { addDays, TradingCalendar } from '../src/main/marketdata/calendar.js';
 import { DEFAULT_UNDERLYINGS } from '../src/main/marketdata/sim-config.js';
 import { LiveDesk } from '../src/main/oms/live-desk.js';
 import { expiryInstant, priceByStyle } from '../src/main/pricing/index.js';
-import { unitCashGreeks, ValuationCache, valueBook, type Valuation } from '../src/main/risk/exposure.js';
-import { evaluateOrder, expectedPrice } from '../src/main/risk/gate.js';
+import { ValuationCache, valueBook, type Valuation } from '../src/main/risk/exposure.js';
+import { gateOrder } from '../src/main/risk/gate-context.js';
 import { closeDatabase, openDatabase } from '../src/main/store/database.js';
 import { RiskRepository } from '../src/main/store/risk-repository.js';
 import { fmt, percentile } from './stats.js';
@@ -65,8 +66,9 @@ const RATE = 0.04;
 /**
  * Everything engine.ts gate() reads, without the engine: instruments, positions and cash, the
  * quote map, limits and the account's loss figures. `onQuote` takes a pushed quote and revalues
- * the book (incrementally, as the engine does on every tick); `gate` assembles the rest of the
- * inputs (unit Greeks, commission, position) and runs evaluateOrder.
+ * the book (incrementally, as the engine does on every tick); `gate` hands these facts to the
+ * production gateOrder, which assembles the rest (unit Greeks, commission, book figures) and runs
+ * evaluateOrder.
  */
 class GateBook {
   readonly instruments = new Map<string, Instrument>();
@@ -80,6 +82,7 @@ class GateBook {
   private highWaterNav: number;
   private readonly dividendYield = (u: string) => DEFAULT_UNDERLYINGS.find((s) => s.symbol === u)?.dividendYield ?? 0;
   private readonly expiryTs = (i: Instrument) => expiryInstant(i.expiry!, this.calendar);
+  private readonly pricing = { rate: RATE, dividendYield: this.dividendYield, expiryTs: this.expiryTs };
 
   constructor(
     spotOf: (underlying: string) => number,
@@ -143,55 +146,36 @@ class GateBook {
     return this.positions.find((p) => p.symbol === symbol)?.qty ?? 0;
   }
 
-  /** The gate's verdict on an intent: the inputs engine.ts gate() assembles, then evaluateOrder. */
+  /**
+   * The gate's verdict on an intent: the facts engine.ts gate() gathers, here from this book, handed
+   * to the production assembly and gate (risk/gate-context.ts gateOrder → evaluateOrder).
+   */
   gate(intent: OrderIntent, ordersLastMinute: number, venueConnected: boolean): GateVerdict & { price: number | null } {
     const now = Date.now();
     const instrument = this.instruments.get(intent.symbol);
-    const quote = this.quotes.get(intent.symbol);
-    const price = expectedPrice(intent, quote);
-    const multiplier = instrument?.multiplier ?? 1;
-    const estimatedCommission = instrument && price !== null ? commissionFor(DEFAULT_COMMISSIONS, instrument.kind === 'OPTION', intent.qty, price, multiplier) : 0;
-    const limits = this.limits;
-    const unit = instrument
-      ? unitCashGreeks(instrument, multiplier, this.quotes, { now, rate: RATE, dividendYield: this.dividendYield, expiryTs: this.expiryTs, shortDatedDays: limits.shortDated.days })
-      : null;
-    const p = this.valuation.greeks.portfolio;
-    const row = instrument ? this.valuation.greeks.byUnderlying.find((r) => r.underlying === instrument.underlying) : undefined;
     const nav = this.valuation.nav;
-    const verdict = evaluateOrder({
+    return gateOrder({
       intent,
       instrument,
-      quote,
+      quote: this.quotes.get(intent.symbol),
       underlyingQuote: instrument ? this.quotes.get(instrument.underlying) : undefined,
       mode: 'REAL',
       venueConnected,
       // Pinned: the bench measures a trading-hours tick whatever the wall clock says.
       session: 'REGULAR',
       now,
-      expiryTs: instrument?.kind === 'OPTION' && instrument.expiry ? this.expiryTs(instrument) : null,
       tradingState: 'ACTIVE',
       dailyLossPct: Math.max(0, (this.startOfDayNav - nav) / this.startOfDayNav),
       drawdownPct: Math.max(0, (this.highWaterNav - nav) / this.highWaterNav),
-      book: {
-        nav,
-        cash: this.cash,
-        portfolio: { deltaCash: p.deltaCash, gammaCash1Pct: p.gammaCash1Pct, vegaCashPerPoint: p.vegaCashPerPoint, thetaCashPerDay: p.thetaCashPerDay },
-        shortDated: {
-          deltaCash: p.shortDated.deltaCash,
-          gammaCash1Pct: p.shortDated.gammaCash1Pct,
-          vegaCashPerPoint: p.shortDated.vegaCashPerPoint,
-          thetaCashPerDay: p.shortDated.thetaCashPerDay,
-        },
-        underlyingDeltaCash: row?.deltaCash ?? 0,
-        positionQty: this.positionQty(intent.symbol),
-      },
-      unitGreeks: unit && unit.error === null ? unit.greeks : null,
-      shortDated: unit?.shortDated ?? false,
-      estimatedCommission,
+      valuation: this.valuation,
+      cash: this.cash,
+      positionQty: this.positionQty(intent.symbol),
+      quotes: this.quotes,
+      pricing: this.pricing,
+      commissions: DEFAULT_COMMISSIONS,
       ordersLastMinute,
-      limits,
+      limits: this.limits,
     });
-    return { ...verdict, price };
   }
 }
 

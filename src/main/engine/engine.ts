@@ -22,7 +22,7 @@ import type {
 import { CockpitError } from '../../shared/api/result.js';
 import { STATE_LIMITS } from '../../shared/api/state.js';
 import { occSymbol, parseOcc } from '../../shared/instruments.js';
-import { Ledger, commissionFor, DEFAULT_COMMISSIONS } from '../brokers/sim/ledger.js';
+import { Ledger, DEFAULT_COMMISSIONS } from '../brokers/sim/ledger.js';
 import { PaperBroker } from '../brokers/sim/paper-broker.js';
 import type { BrokerAdapter, OrderChange } from '../brokers/types.js';
 import { BacktestService } from '../backtest/service.js';
@@ -40,8 +40,8 @@ import { DEFAULT_SEED, DEFAULT_UNDERLYINGS } from '../marketdata/sim-config.js';
 import { SimMarket, type SimMarketState, type UnderlyingSpec } from '../marketdata/sim-market.js';
 import { OrderManager } from '../oms/oms.js';
 import { expiryInstant, priceByStyle } from '../pricing/index.js';
-import { markPrice, unitCashGreeks, ValuationCache, valueBook, type Valuation } from '../risk/exposure.js';
-import { evaluateOrder, expectedPrice } from '../risk/gate.js';
+import { markPrice, ValuationCache, valueBook, type Valuation } from '../risk/exposure.js';
+import { gateOrder } from '../risk/gate-context.js';
 import { RiskManager } from '../risk/risk-manager.js';
 import { ScenarioError, type ScenarioPosition } from '../risk/scenario.js';
 import { logReturns } from '../risk/var.js';
@@ -1019,32 +1019,15 @@ export class Engine {
     return this.live ? this.live.account.state() : this.paper.state();
   }
 
-  /** The risk gate's inputs, assembled from the live book; the verdict itself is pure (risk/gate.ts). */
+  /** The risk gate's facts, gathered from the live book; their assembly (risk/gate-context.ts) and the verdict (risk/gate.ts) are pure. */
   private gate(intent: OrderIntent): GateVerdict & { price: number | null } {
     // A hedge leg may be a chain contract not listed yet: its instrument and quote come from the planning run.
     const instrument = this.instruments.get(intent.symbol) ?? this.chainCache.instruments.get(intent.symbol);
     const quote = this.quoteFor(intent.symbol);
-    const price = expectedPrice(intent, quote);
-    const multiplier = instrument?.multiplier ?? 1;
-    const estimatedCommission =
-      instrument && price !== null ? commissionFor(DEFAULT_COMMISSIONS, instrument.kind === 'OPTION', intent.qty, price, multiplier) : 0;
     this.revalue();
     const now = this.now();
-    const limits = this.risk.limits;
-    const quotes = this.quoteMap();
-    if (quote && !quotes.has(intent.symbol)) quotes.set(intent.symbol, quote);
-    const unit = instrument
-      ? unitCashGreeks(instrument, multiplier, quotes, {
-          now,
-          rate: this.market.rate,
-          dividendYield: (u) => this.dividendYield(u),
-          expiryTs: (i) => this.expiryTs(i),
-          shortDatedDays: limits.shortDated.days,
-        })
-      : null;
-    const p = this.valuation.greeks.portfolio;
-    const row = instrument ? this.valuation.greeks.byUnderlying.find((r) => r.underlying === instrument.underlying) : undefined;
-    const verdict = evaluateOrder({
+    const nav = this.valuation.nav;
+    return gateOrder({
       intent,
       instrument,
       quote,
@@ -1053,30 +1036,18 @@ export class Engine {
       venueConnected: this.venue() !== undefined,
       session: this.calendar.session(now).state,
       now,
-      expiryTs: instrument?.kind === 'OPTION' && instrument.expiry ? this.expiryTs(instrument) : null,
       tradingState: this.risk.tradingState,
-      dailyLossPct: this.risk.dailyLossPct(this.valuation.nav),
-      drawdownPct: this.risk.drawdownPct(this.valuation.nav),
-      book: {
-        nav: this.valuation.nav,
-        cash: this.ledger.cash,
-        portfolio: { deltaCash: p.deltaCash, gammaCash1Pct: p.gammaCash1Pct, vegaCashPerPoint: p.vegaCashPerPoint, thetaCashPerDay: p.thetaCashPerDay },
-        shortDated: {
-          deltaCash: p.shortDated.deltaCash,
-          gammaCash1Pct: p.shortDated.gammaCash1Pct,
-          vegaCashPerPoint: p.shortDated.vegaCashPerPoint,
-          thetaCashPerDay: p.shortDated.thetaCashPerDay,
-        },
-        underlyingDeltaCash: row?.deltaCash ?? 0,
-        positionQty: this.ledger.position(intent.symbol).qty,
-      },
-      unitGreeks: unit && unit.error === null ? unit.greeks : null,
-      shortDated: unit?.shortDated ?? false,
-      estimatedCommission,
+      dailyLossPct: this.risk.dailyLossPct(nav),
+      drawdownPct: this.risk.drawdownPct(nav),
+      valuation: this.valuation,
+      cash: this.ledger.cash,
+      positionQty: this.ledger.position(intent.symbol).qty,
+      quotes: this.quoteMap(),
+      pricing: { rate: this.market.rate, dividendYield: (u) => this.dividendYield(u), expiryTs: (i) => this.expiryTs(i) },
+      commissions: DEFAULT_COMMISSIONS,
       ordersLastMinute: this.riskRepo.ordersSince(now - 60_000),
-      limits,
+      limits: this.risk.limits,
     });
-    return { ...verdict, price };
   }
 
   private check(intent: OrderIntent, why: { phase: 'create' | 'approve'; ticketId: string }) {

@@ -5,10 +5,11 @@
 import type { Instrument, OrderIntent, Quote } from '../../shared/domain.js';
 import { occSymbol } from '../../shared/instruments.js';
 import { DEFAULT_RISK_LIMITS, type RiskLimits } from '../../shared/risk.js';
-import { commissionFor, DEFAULT_COMMISSIONS } from '../brokers/sim/ledger.js';
+import { DEFAULT_COMMISSIONS } from '../brokers/sim/ledger.js';
 import { expiryInstant, priceByStyle } from '../pricing/index.js';
-import { DAY_MS, markPrice, unitCashGreeks, valueBook, ValuationCache } from '../risk/exposure.js';
-import { evaluateOrder, expectedPrice } from '../risk/gate.js';
+import { DAY_MS, markPrice, valueBook, ValuationCache } from '../risk/exposure.js';
+import { gateContext } from '../risk/gate-context.js';
+import { evaluateOrder } from '../risk/gate.js';
 import type { HedgeGateVerdict, HedgeInput, HedgePosition } from './planner.js';
 
 /** Monday 23 Nov 2026, 10:00 New York. */
@@ -153,51 +154,36 @@ export class TestMarket {
     };
   }
 
-  /** The real risk gate on one intent against this book (DRY_RUN, regular hours, ACTIVE). */
+  /** The real risk gate on one intent against this book (DRY_RUN, regular hours, ACTIVE), its inputs assembled as the engine's are. */
   gate(positions: readonly HedgePosition[], cash: number, limits: RiskLimits = DEFAULT_RISK_LIMITS): (intent: OrderIntent) => HedgeGateVerdict {
     const valuation = valueBook(this.valuationInputs(positions, cash, limits));
     const cache = new ValuationCache();
-    const env = { now: this.now, rate: RATE, dividendYield: (u: string) => this.dividends.get(u) ?? 0, expiryTs, shortDatedDays: limits.shortDated.days };
-    const p = valuation.greeks.portfolio;
-    const g4 = (g: { deltaCash: number; gammaCash1Pct: number; vegaCashPerPoint: number; thetaCashPerDay: number }) => ({
-      deltaCash: g.deltaCash,
-      gammaCash1Pct: g.gammaCash1Pct,
-      vegaCashPerPoint: g.vegaCashPerPoint,
-      thetaCashPerDay: g.thetaCashPerDay,
-    });
+    const pricing = { rate: RATE, dividendYield: (u: string) => this.dividends.get(u) ?? 0, expiryTs };
     return (intent) => {
       const instrument = this.instruments.get(intent.symbol);
-      const quote = this.quotes.get(intent.symbol);
-      const price = expectedPrice(intent, quote);
-      const unit = instrument ? unitCashGreeks(instrument, instrument.multiplier, this.quotes, env, cache) : null;
-      const row = instrument ? valuation.greeks.byUnderlying.find((r) => r.underlying === instrument.underlying) : undefined;
-      return evaluateOrder({
+      const { context } = gateContext({
         intent,
         instrument,
-        quote,
+        quote: this.quotes.get(intent.symbol),
         underlyingQuote: instrument ? this.quotes.get(instrument.underlying) : undefined,
         mode: 'DRY_RUN',
         venueConnected: true,
         session: 'REGULAR',
         now: this.now,
-        expiryTs: instrument?.kind === 'OPTION' ? expiryTs(instrument) : null,
         tradingState: 'ACTIVE',
         dailyLossPct: 0,
         drawdownPct: 0,
-        book: {
-          nav: valuation.nav,
-          cash,
-          portfolio: g4(p),
-          shortDated: g4(p.shortDated),
-          underlyingDeltaCash: row?.deltaCash ?? 0,
-          positionQty: positions.filter((x) => x.instrument.symbol === intent.symbol).reduce((s, x) => s + x.qty, 0),
-        },
-        unitGreeks: unit && unit.error === null ? unit.greeks : null,
-        shortDated: unit?.shortDated ?? false,
-        estimatedCommission: instrument && price !== null ? commissionFor(DEFAULT_COMMISSIONS, instrument.kind === 'OPTION', intent.qty, price, instrument.multiplier) : 0,
+        valuation,
+        cash,
+        positionQty: positions.filter((x) => x.instrument.symbol === intent.symbol).reduce((s, x) => s + x.qty, 0),
+        quotes: this.quotes,
+        pricing,
+        cache,
+        commissions: DEFAULT_COMMISSIONS,
         ordersLastMinute: 0,
         limits,
       });
+      return evaluateOrder(context);
     };
   }
 }

@@ -20,6 +20,7 @@ import { ConnectionBanner, FatalConnectionScreen, isFatalPhase } from './compone
 import { RiskPage } from './features/risk/RiskPage.js';
 import { BacktestPage } from './features/backtest/BacktestPage.js';
 import { BrokersPage } from './features/brokers/BrokersPage.js';
+import { HedgeBadge } from './features/hedge/HedgeBadge.js';
 import { HedgePage } from './features/hedge/HedgePage.js';
 import { usePage, type PageId } from './stores/navigation.js';
 
@@ -76,7 +77,7 @@ export function App() {
 
   return (
     <main className={`cockpit ${ready ? '' : 'not-ready'} ${phase === 'reconnecting' ? 'stale-header' : ''}`} data-testid="cockpit" data-ready={ready ? 'true' : 'false'}>
-      <Header />
+      <Header alerts={<HedgeBadge />} />
       <ConnectionBanner />
       {backtestOpened ? (
         <div className="bt-host" hidden={page !== 'backtest'}>

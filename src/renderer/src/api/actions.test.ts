@@ -3,6 +3,7 @@ import { CockpitClient } from '../../../shared/api/client.js';
 import { DEFAULT_RISK_LIMITS } from '../../../shared/risk.js';
 import { createCockpitStore } from '../stores/cockpit-store.js';
 import { createActions, describeIntent } from './actions.js';
+import { createEngineCaller } from './call.js';
 import { FakeEngineChannel, type CallHandler } from '../testing/fake-engine.js';
 import { order, ticket } from '../testing/fixtures.js';
 
@@ -12,7 +13,7 @@ function setup(handler: CallHandler) {
   const store = createCockpitStore();
   const engine = new FakeEngineChannel(handler);
   const client = new CockpitClient(engine);
-  const actions = createActions({ store, getClient: () => client, timers: noTimers });
+  const actions = createActions({ store, call: createEngineCaller(() => client), timers: noTimers });
   const toasts = () => store.getState().toasts.map((t) => ({ kind: t.kind, message: t.message, code: t.code }));
   return { store, engine, actions, toasts };
 }
@@ -69,27 +70,18 @@ describe('actions', () => {
 
   it('does not pretend to send anything while disconnected', async () => {
     const store = createCockpitStore();
-    const actions = createActions({ store, getClient: () => null, timers: noTimers });
+    const actions = createActions({ store, call: createEngineCaller(() => null), timers: noTimers });
     const result = await actions.activateKillSwitch();
     expect(result).toMatchObject({ ok: false, error: { code: 'DISCONNECTED' } });
     expect(store.getState().toasts[0]).toMatchObject({ kind: 'error', code: 'DISCONNECTED' });
   });
 
-  it('previews, scenarios, VaR and limit reads stay silent; saving limits and resetting report back', async () => {
-    const intent = { symbol: 'SPY', side: 'BUY', qty: 6000, orderType: 'MARKET' } as const;
+  it('saving limits and resetting report back', async () => {
     const { engine, actions, toasts } = setup((cmd) => {
-      if (cmd === 'ticket.preview') return { ok: true, value: { level: 'red', checks: [], whatIf: null, estNotional: 1 } };
-      if (cmd === 'risk.scenario') return { ok: false, error: { code: 'SCENARIO_UNAVAILABLE', message: 'No price for SPY.' } };
       if (cmd === 'risk.limits.set') return { ok: false, error: { code: 'INVALID_LIMITS', message: 'Limits not saved: amber above red.' } };
       if (cmd === 'risk.reset') return { ok: true, value: { state: 'ACTIVE' } };
       return null;
     });
-    expect(await actions.previewTicket(intent)).toMatchObject({ ok: true, value: { level: 'red' } });
-    expect(await actions.scenario({ intent, days: 1 })).toMatchObject({ ok: false, error: { code: 'SCENARIO_UNAVAILABLE' } });
-    expect(engine.callsOf('ticket.preview')).toEqual([{ intent }]);
-    expect(engine.callsOf('risk.scenario')).toEqual([{ intent, days: 1 }]);
-    expect(toasts()).toEqual([]);
-
     expect(await actions.setRiskLimits(DEFAULT_RISK_LIMITS)).toMatchObject({ ok: false, error: { code: 'INVALID_LIMITS' } });
     await actions.resetTradingState();
     expect(engine.callsOf('risk.limits.set')).toEqual([{ limits: DEFAULT_RISK_LIMITS }]);
@@ -100,11 +92,20 @@ describe('actions', () => {
     ]);
   });
 
-  it('a silent read while disconnected fails without a toast', async () => {
-    const store = createCockpitStore();
-    const actions = createActions({ store, getClient: () => null, timers: noTimers });
-    expect(await actions.valueAtRisk()).toMatchObject({ ok: false, error: { code: 'DISCONNECTED' } });
-    expect(store.getState().toasts).toEqual([]);
+  it('sends any command with its time-out: failures toasted in the engine\'s words, success only when described', async () => {
+    const { engine, actions, toasts } = setup((cmd) => {
+      if (cmd === 'backtest.delete') return { ok: true, value: { deleted: true } };
+      if (cmd === 'hedge.runOnce') return { ok: false, error: { code: 'HEDGE_UNAVAILABLE', message: 'No quotes yet.' } };
+      return null;
+    });
+    expect(await actions.send('backtest.delete', { runId: 'r1' })).toMatchObject({ ok: true });
+    expect(await actions.send('backtest.delete', { runId: 'r2' }, { success: () => 'Run deleted.' })).toMatchObject({ ok: true });
+    expect(await actions.send('hedge.runOnce', {}, { timeoutMs: 30_000 })).toMatchObject({ ok: false, error: { code: 'HEDGE_UNAVAILABLE' } });
+    expect(engine.callsOf('backtest.delete')).toEqual([{ runId: 'r1' }, { runId: 'r2' }]);
+    expect(toasts()).toEqual([
+      { kind: 'success', message: 'Run deleted.', code: undefined },
+      { kind: 'error', message: 'No quotes yet.', code: 'HEDGE_UNAVAILABLE' },
+    ]);
   });
 
   it('describes intents readably', () => {

@@ -1,19 +1,28 @@
-// Every command the trader can trigger, wrapped: it goes to the current engine client, and
-// the answer comes back as a toast in the engine's words (its messages are written for traders).
-// Callers still get the Result to update local UI (e.g. close a dialog, clear a form).
-import type { CockpitClient } from '../../../shared/api/client.js';
+// The commands the trader triggers, as toasts: each goes through `callEngine` and its answer comes
+// back as a toast in the engine's words (its messages are written for traders). Callers still get
+// the Result to update local UI (e.g. close a dialog, clear a form). Silent reads do not belong
+// here: they call `callEngine` / `useEngineQuery` directly and show their error in place.
 import type { CommandName, CommandRequest, CommandResponse } from '../../../shared/api/contract.js';
 import type { Result } from '../../../shared/api/result.js';
 import type { OrderIntent, Ticket, TradingMode } from '../../../shared/domain.js';
 import type { RiskLimits } from '../../../shared/risk.js';
+import { cockpitStore } from '../stores/app-store.js';
 import type { CockpitStore } from '../stores/cockpit-store.js';
 import { pushToast, type ToastTimers } from '../stores/toasts.js';
 import { formatNumber, formatQty } from '../lib/format.js';
+import { callEngine, type CallOptions, type EngineCaller } from './call.js';
 
 export interface ActionsDeps {
   store: CockpitStore;
-  getClient(): CockpitClient | null;
+  call: EngineCaller;
   timers?: ToastTimers;
+}
+
+export type ToastKind = 'error' | 'info' | 'success';
+
+export interface SendOptions<K extends CommandName> extends CallOptions {
+  /** The success toast, or null for none; failures are always toasted in the engine's words. */
+  success?: (value: CommandResponse<K>) => string | null;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -41,23 +50,15 @@ export function describeIntent(intent: OrderIntent): string {
 }
 
 export function createActions(deps: ActionsDeps) {
-  const toast = (kind: 'error' | 'info' | 'success', message: string, code?: string) =>
+  const toast = (kind: ToastKind, message: string, code?: string) =>
     pushToast(deps.store, code === undefined ? { kind, message } : { kind, message, code }, deps.timers);
 
-  async function run<K extends CommandName>(
-    cmd: K,
-    req: CommandRequest<K>,
-    describeSuccess: (value: CommandResponse<K>) => string | null,
-  ): Promise<Result<CommandResponse<K>>> {
-    const client = deps.getClient();
-    if (!client) {
-      const message = 'Not connected to the engine — the command was not sent. Wait for the reconnect and try again.';
-      toast('error', message, 'DISCONNECTED');
-      return { ok: false, error: { code: 'DISCONNECTED', message } };
-    }
-    const result = await client.call(cmd, req);
+  /** Sends a command; a refusal (or no connection) becomes an error toast, success the `success` toast. */
+  async function send<K extends CommandName>(cmd: K, req: CommandRequest<K>, options: SendOptions<K> = {}): Promise<Result<CommandResponse<K>>> {
+    const { success, ...callOptions } = options;
+    const result = await deps.call(cmd, req, callOptions);
     if (result.ok) {
-      const message = describeSuccess(result.value);
+      const message = success ? success(result.value) : null;
       if (message) toast('success', message);
     } else {
       toast('error', result.error.message, result.error.code);
@@ -65,14 +66,16 @@ export function createActions(deps: ActionsDeps) {
     return result;
   }
 
-  /** A read the UI polls or previews with: no toasts (the panel shows its own error in place). */
-  async function query<K extends CommandName>(cmd: K, req: CommandRequest<K>): Promise<Result<CommandResponse<K>>> {
-    const client = deps.getClient();
-    if (!client) return { ok: false, error: { code: 'DISCONNECTED', message: 'Not connected to the engine.' } };
-    return client.call(cmd, req);
-  }
+  const run = <K extends CommandName>(cmd: K, req: CommandRequest<K>, success: (value: CommandResponse<K>) => string | null) => send(cmd, req, { success });
 
   return {
+    send,
+
+    /** A toast of the page's own (e.g. what became of a hedge plan). */
+    toast(kind: ToastKind, message: string) {
+      toast(kind, message);
+    },
+
     /** `confirm` must be the typed word `REAL` when switching to REAL. */
     setMode(mode: TradingMode, confirm?: string) {
       return run('mode.set', confirm === undefined ? { mode } : { mode, confirm }, (v) => `Trading mode is now ${v.mode}`);
@@ -121,28 +124,6 @@ export function createActions(deps: ActionsDeps) {
       return run('order.modify', { orderId, ...change }, (o) => `Order ${o.id} modified: ${o.side} ${formatQty(o.qty)} ${o.symbol} ${describeOrderPrices(o)}`);
     },
 
-    /** An order's event journal, oldest first (the history drawer). */
-    orderEvents(orderId: string) {
-      return query('order.events', { orderId });
-    },
-
-    /** What the gate would say about an intent; creates nothing, so no toast. */
-    previewTicket(intent: OrderIntent) {
-      return query('ticket.preview', { intent });
-    },
-
-    scenario(req: CommandRequest<'risk.scenario'>) {
-      return query('risk.scenario', req);
-    },
-
-    valueAtRisk() {
-      return query('risk.var', {});
-    },
-
-    getRiskLimits() {
-      return query('risk.limits.get', {});
-    },
-
     setRiskLimits(limits: RiskLimits) {
       return run('risk.limits.set', { limits }, () => 'Risk limits saved; the gate uses them from now on');
     },
@@ -155,3 +136,6 @@ export function createActions(deps: ActionsDeps) {
 }
 
 export type Actions = ReturnType<typeof createActions>;
+
+/** The app's actions, on the live engine connection and the app's store. */
+export const actions = createActions({ store: cockpitStore, call: callEngine });

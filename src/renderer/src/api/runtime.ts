@@ -1,11 +1,10 @@
 // Wires the renderer at start-up: picks the transport (desktop MessagePort when the preload
 // exposed window.deltadeck, else the headless WebSocket with the session token), connects
-// the state stream to the store through a per-frame StateFeed, and builds the actions.
+// the state stream to the store through a per-frame StateFeed. Commands go through `call.ts`.
 import type { DeltadeckBridge } from '../../../shared/api/bridge.js';
 import { cockpitStore } from '../stores/app-store.js';
 import { commitCockpitState, setConnection } from '../stores/cockpit-store.js';
 import { StateFeed, animationFrameScheduler } from '../stores/state-feed.js';
-import { createActions } from './actions.js';
 import { EngineConnection } from './connection.js';
 import { DesktopPortSource } from './port-channel.js';
 import { forgetSessionToken, resolveSessionToken, urlWithoutToken, webSocketUrl } from './token.js';
@@ -67,10 +66,5 @@ function openConnection(): EngineConnection | null {
   return connection;
 }
 
-export const actions = createActions({
-  store: cockpitStore,
-  getClient: () => connection?.currentClient ?? null,
-});
-
-/** The live engine client, for pages that call commands of their own (e.g. the backtest page). */
+/** The live engine client, or null while disconnected — for `call.ts` only: everything else calls `callEngine`. */
 export const engineClient = () => connection?.currentClient ?? null;

@@ -10,18 +10,21 @@ import type {
   BacktestSources,
   StrategyInfo,
 } from '../../../../shared/backtest.js';
+import { actions } from '../../api/actions.js';
 import { Empty, Panel } from '../../components/Panel.js';
 import { useCockpit } from '../../stores/app-store.js';
 import { formatNumber, formatPercent, pnlClass } from '../../lib/format.js';
 import { BacktestChart } from './BacktestChart.js';
 import { BacktestForm } from './BacktestForm.js';
 import { defaultFormValues, parseBacktestForm, parseSweepGrid, type BacktestFormValues, type FormField } from './backtest-form.js';
-import { callEngine, download, toast } from './engine-calls.js';
+import { download } from './download.js';
 import { MetricsTable } from './MetricsTable.js';
 import { TradesTable } from './TradesTable.js';
 import './backtest.css';
 
 const POLL_MS = 200;
+/** Backtest calls can wait on a busy worker pool; a refusal is toasted and the page keeps what it has. */
+const CALL = { timeoutMs: 15_000 };
 const EXPORTS: readonly BacktestExportKind[] = ['trades', 'fills', 'equity', 'metrics'];
 
 export function BacktestPage() {
@@ -36,13 +39,13 @@ export function BacktestPage() {
   const [compare, setCompare] = useState<string[]>([]);
 
   const refreshRuns = useCallback(async () => {
-    const list = await callEngine('backtest.runs', {});
-    if (list) setRuns(list);
+    const list = await actions.send('backtest.runs', {}, CALL);
+    if (list.ok) setRuns(list.value);
   }, []);
 
   const open = useCallback(async (runId: string) => {
-    const run = await callEngine('backtest.run', { runId });
-    if (run) setCurrent(run);
+    const run = await actions.send('backtest.run', { runId }, CALL);
+    if (run.ok) setCurrent(run.value);
   }, []);
 
   // Data choices, strategies and stored runs, once connected.
@@ -50,8 +53,10 @@ export function BacktestPage() {
     if (!live) return;
     let cancelled = false;
     void (async () => {
-      const [src, strats] = await Promise.all([callEngine('backtest.sources', {}), callEngine('backtest.strategies', {})]);
-      if (cancelled || !src || !strats) return;
+      const [sourcesResult, strategiesResult] = await Promise.all([actions.send('backtest.sources', {}, CALL), actions.send('backtest.strategies', {}, CALL)]);
+      if (cancelled || !sourcesResult.ok || !strategiesResult.ok) return;
+      const src = sourcesResult.value;
+      const strats = strategiesResult.value;
       setSources(src);
       setStrategies(strats);
       setValues((v) => v ?? defaultFormValues(strats, src.files[0]?.id ?? 'sim'));
@@ -67,16 +72,17 @@ export function BacktestPage() {
   useEffect(() => {
     if (!jobId) return;
     const timer = setInterval(() => {
-      void callEngine('backtest.job', { jobId }).then((next) => {
-        if (!next) return;
+      void actions.send('backtest.job', { jobId }, CALL).then((result) => {
+        if (!result.ok) return;
+        const next = result.value;
         setJob(next);
         if (next.state === 'done' && next.runId) {
           void open(next.runId);
           void refreshRuns();
         } else if (next.state === 'done') {
-          toast('success', `Sweep done: ${next.rows.length} combinations.`);
+          actions.toast('success', `Sweep done: ${next.rows.length} combinations.`);
         } else if (next.state === 'failed') {
-          toast('error', `Backtest failed: ${next.error}`);
+          actions.toast('error', `Backtest failed: ${next.error}`);
         }
       });
     }, POLL_MS);
@@ -89,8 +95,8 @@ export function BacktestPage() {
     if (!parsed.ok) return setError(parsed);
     setError(null);
     const request = params ? { ...parsed.value, params } : parsed.value;
-    const started = await callEngine('backtest.start', request);
-    if (started) setJob(started);
+    const started = await actions.send('backtest.start', request, CALL);
+    if (started.ok) setJob(started.value);
   };
 
   const sweep = async () => {
@@ -100,19 +106,19 @@ export function BacktestPage() {
     const grid = parseSweepGrid(values.sweep, strategies.find((s) => s.name === values.strategy)!);
     if (!grid.ok) return setError(grid);
     setError(null);
-    const started = await callEngine('backtest.sweep', { ...parsed.value, grid: grid.value });
-    if (started) setJob(started);
+    const started = await actions.send('backtest.sweep', { ...parsed.value, grid: grid.value }, CALL);
+    if (started.ok) setJob(started.value);
   };
 
   const exportCsv = async (kind: BacktestExportKind) => {
     if (!current) return;
-    const file = await callEngine('backtest.export', { runId: current.id, kind });
-    if (file) download(file.filename, file.csv);
+    const file = await actions.send('backtest.export', { runId: current.id, kind }, CALL);
+    if (file.ok) download(file.value.filename, file.value.csv);
   };
 
   const remove = async (runId: string) => {
-    const result = await callEngine('backtest.delete', { runId });
-    if (!result) return;
+    const result = await actions.send('backtest.delete', { runId }, CALL);
+    if (!result.ok) return;
     setCompare((ids) => ids.filter((id) => id !== runId));
     if (current?.id === runId) setCurrent(null);
     await refreshRuns();

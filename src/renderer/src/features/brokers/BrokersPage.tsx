@@ -4,27 +4,17 @@
 // one is stored, and the form's secret fields start empty ("stored — leave empty to keep").
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { BROKER_SECRET_LABELS, BROKER_SECRETS, type BrokerConnectionView, type BrokerSecretName, type BrokerVenue } from '../../../../shared/brokers.js';
-import { fail } from '../../../../shared/api/result.js';
-import { engineClient } from '../../api/runtime.js';
+import { actions } from '../../api/actions.js';
+import { useEngineQuery } from '../../api/call.js';
 import { Empty, Panel } from '../../components/Panel.js';
-import { usePolledQuery } from '../../lib/use-polled-query.js';
-import { callEngine, toast } from '../backtest/engine-calls.js';
 import { addressChanged, DEFAULT_ENDPOINTS, emptyForm, formFromView, formToRequest, heartbeatAge, reenterMessage, secretsToReenter, type BrokerForm } from './broker-form.js';
 import './brokers.css';
 
 const VENUE_LABEL: Record<BrokerVenue, string> = { futu: 'Futu OpenD', tiger: 'Tiger Open API' };
 
-function fetchBrokers() {
-  const client = engineClient();
-  if (!client) return Promise.resolve(fail('DISCONNECTED', 'Not connected to the engine.'));
-  return client.call('brokers.list', {}, { timeoutMs: 10_000 });
-}
-
-function fetchUsed() {
-  const client = engineClient();
-  if (!client) return Promise.resolve(fail('DISCONNECTED', 'Not connected to the engine.'));
-  return client.call('brokers.used', {}, { timeoutMs: 10_000 });
-}
+const POLL = { intervalMs: 1_000, timeoutMs: 10_000 };
+/** Connecting to a broker (or switching the trading account) can take a while. */
+const SLOW = { timeoutMs: 30_000 };
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -165,10 +155,10 @@ function ConnectionForm({ initial, stored, onDone }: { initial: BrokerForm; stor
     }
     setError(null);
     setSaving(true);
-    const saved = await callEngine('brokers.save', built.request, 30_000);
+    const saved = await actions.send('brokers.save', built.request, SLOW);
     setSaving(false);
-    if (!saved) return; // the engine's refusal is shown as a toast; the form keeps what was typed
-    toast('success', `${saved.label} saved.`);
+    if (!saved.ok) return; // the engine's refusal is shown as a toast; the form keeps what was typed
+    actions.toast('success', `${saved.value.label} saved.`);
     onDone(true);
   };
 
@@ -256,8 +246,8 @@ function ConnectionForm({ initial, stored, onDone }: { initial: BrokerForm; stor
 }
 
 export function BrokersPage({ stale }: { stale: boolean }) {
-  const brokers = usePolledQuery(fetchBrokers, 1_000, 'brokers');
-  const usedQuery = usePolledQuery(fetchUsed, 1_000, 'brokers-used');
+  const brokers = useEngineQuery('brokers.list', {}, POLL);
+  const usedQuery = useEngineQuery('brokers.used', {}, POLL);
   const now = useNow(1_000);
   const [editing, setEditing] = useState<{ form: BrokerForm; stored: Set<string>; key: number } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -269,15 +259,14 @@ export function BrokersPage({ stale }: { stale: boolean }) {
     async (kind: RowAction, id: string) => {
       setBusy(id);
       if (kind === 'use') {
-        const result = await callEngine('brokers.use', { id }, 30_000);
-        if (result) toast('info', `Trading account ${result.accountId} on ${result.label}: positions, cash and quotes come from the broker.`);
+        const result = await actions.send('brokers.use', { id }, SLOW);
+        if (result.ok && result.value) actions.toast('info', `Trading account ${result.value.accountId} on ${result.value.label}: positions, cash and quotes come from the broker.`);
       } else if (kind === 'unuse') {
-        const result = await engineClient()?.call('brokers.use', { id: null }, { timeoutMs: 30_000 });
-        if (result?.ok) toast('info', 'Back to the simulated market and the demo account.');
-        else toast('error', result ? result.error.message : 'Not connected to the engine.');
+        const result = await actions.send('brokers.use', { id: null }, SLOW);
+        if (result.ok) actions.toast('info', 'Back to the simulated market and the demo account.');
       } else {
-        const result = await callEngine(`brokers.${kind}`, { id }, 30_000);
-        if (result && kind === 'remove') toast('info', 'Connection removed.');
+        const result = await actions.send(`brokers.${kind}`, { id }, SLOW);
+        if (result.ok && kind === 'remove') actions.toast('info', 'Connection removed.');
       }
       setBusy(null);
       refresh();

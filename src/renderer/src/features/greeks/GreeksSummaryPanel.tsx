@@ -10,7 +10,7 @@ import { useCockpit } from '../../stores/app-store.js';
 import { Num } from '../../components/Num.js';
 import { Panel, Empty } from '../../components/Panel.js';
 import { formatExpiry, formatInstrument, formatNumber, formatPercent, formatQty, pnlClass } from '../../lib/format.js';
-import { formatLimitValue } from '../risk/risk-view.js';
+import { formatLimitValue } from '../../lib/risk-view.js';
 import { allTreeKeys, buildGreeksTree, type ExpiryNode, type UnderlyingNode } from './greeks-tree.js';
 
 type Metric = 'delta' | 'gamma' | 'vega' | 'theta';

@@ -1,7 +1,7 @@
 // The header's word on the link to the engine: "Live", or "Disconnected — reconnecting…" the
 // moment the connection drops (the banner below it counts down to the next attempt).
 import { useCockpit } from '../../stores/app-store.js';
-import { engineLinkView } from './engine-link.js';
+import { engineLinkView } from '../../lib/engine-link.js';
 
 export function EngineLink() {
   const phase = useCockpit((s) => s.connection.phase);

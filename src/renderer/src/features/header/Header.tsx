@@ -1,5 +1,7 @@
 // The top bar: account figures, broker and clock, the page switch, the link to the engine, the
-// account's trading state, the trading-mode switch and the kill switch.
+// account's trading state, the trading-mode switch and the kill switch. Other features' badges
+// (the hedge badge) come in through `alerts`, so the header imports no other feature.
+import type { ReactNode } from 'react';
 import { useCockpit } from '../../stores/app-store.js';
 import { Num } from '../../components/Num.js';
 import { formatPercent, formatTime, pnlClass, MISSING } from '../../lib/format.js';
@@ -7,7 +9,6 @@ import { ModeSwitch } from './ModeSwitch.js';
 import { KillSwitchButton } from './KillSwitchButton.js';
 import { PageNav } from './PageNav.js';
 import { TradingStateBadge } from './TradingStateBadge.js';
-import { HedgeBadge } from './HedgeBadge.js';
 import { EngineLink } from './EngineLink.js';
 
 function AccountFigures() {
@@ -119,7 +120,7 @@ function SessionClock() {
   );
 }
 
-export function Header() {
+export function Header({ alerts }: { alerts?: ReactNode }) {
   return (
     <header className="topbar">
       <div className="brand" aria-label="Deltadeck">
@@ -131,7 +132,7 @@ export function Header() {
       <SessionClock />
       <div className="topbar-spacer" />
       <EngineLink />
-      <HedgeBadge />
+      {alerts}
       <TradingStateBadge />
       <ModeSwitch />
       <KillSwitchButton />

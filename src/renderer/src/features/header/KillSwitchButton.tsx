@@ -2,10 +2,10 @@
 // it is the emergency stop. While the engine cannot be reached it stays in view but off, and
 // says so: a click that silently goes nowhere is worse than a stop that says it cannot stop.
 import { useState } from 'react';
-import { actions } from '../../api/runtime.js';
+import { actions } from '../../api/actions.js';
 import { useCockpit } from '../../stores/app-store.js';
 import { isReady } from '../../stores/cockpit-store.js';
-import { KILL_SWITCH_UNREACHABLE } from './engine-link.js';
+import { KILL_SWITCH_UNREACHABLE } from '../../lib/engine-link.js';
 
 export function KillSwitchButton() {
   const [busy, setBusy] = useState(false);

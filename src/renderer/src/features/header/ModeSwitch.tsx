@@ -2,10 +2,10 @@
 // (it refuses REAL without a connected live broker, and says why).
 import { useState } from 'react';
 import type { TradingMode } from '../../../../shared/domain.js';
-import { actions } from '../../api/runtime.js';
+import { actions } from '../../api/actions.js';
 import { useCockpit } from '../../stores/app-store.js';
 import { isReady } from '../../stores/cockpit-store.js';
-import { RealModeDialog } from './RealModeDialog.js';
+import { RealModeDialog } from '../../components/RealModeDialog.js';
 
 const MODES: readonly TradingMode[] = ['OFF', 'DRY_RUN', 'REAL'];
 

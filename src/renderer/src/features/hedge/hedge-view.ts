@@ -6,7 +6,7 @@ import { displayName, formatExpiry, formatStrike, parseOcc } from '../../../../s
 import type { GreekName, HedgeBreach, HedgeGreeks, HedgeLogEntry, HedgePlan, HedgePlanKind, HedgeRun, HedgeRunStatus } from '../../../../shared/hedge.js';
 import type { LimitUsage } from '../../../../shared/risk.js';
 import { formatNumber } from '../../lib/format.js';
-import { formatLimitValue } from '../risk/risk-view.js';
+import { formatLimitValue } from '../../lib/risk-view.js';
 
 /** Limit groups a hedge can bring back inside (loss and account limits are not Greeks). */
 export const HEDGEABLE_GROUPS: ReadonlySet<LimitUsage['group']> = new Set(['portfolio', 'short-dated', 'tier']);

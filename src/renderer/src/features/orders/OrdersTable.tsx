@@ -4,12 +4,12 @@
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { orderEventLabel, type Order, type OrderEvent } from '../../../../shared/domain.js';
-import { actions } from '../../api/runtime.js';
-import { describeOrderPrices } from '../../api/actions.js';
+import { actions, describeOrderPrices } from '../../api/actions.js';
+import { callEngine } from '../../api/call.js';
 import { useCockpit } from '../../stores/app-store.js';
 import { isReady } from '../../stores/cockpit-store.js';
 import { isWorkingOrder, ordersForDisplay } from '../../stores/selectors.js';
-import { ENGINE_UNREACHABLE } from '../header/engine-link.js';
+import { ENGINE_UNREACHABLE } from '../../lib/engine-link.js';
 import { Panel, Empty } from '../../components/Panel.js';
 import { formatInstrument, formatNumber, formatQty, formatTime, MISSING } from '../../lib/format.js';
 import { initialModifyValues, modifyFieldsFor, parseModify, type ModifyValues } from './order-modify.js';
@@ -112,7 +112,7 @@ function OrderHistory({ order, version, timezone, onClose }: { order: Order; ver
   const [history, setHistory] = useState<HistoryState>({ status: 'loading' });
   useEffect(() => {
     let live = true;
-    void actions.orderEvents(order.id).then((result) => {
+    void callEngine('order.events', { orderId: order.id }).then((result) => {
       if (!live) return;
       setHistory(result.ok ? { status: 'done', events: result.value } : { status: 'error', message: result.error.message });
     });

@@ -2,13 +2,13 @@
 // to ACTIVE, then one gauge per limit: how much of it the book uses, breached ones first.
 import { useState } from 'react';
 import type { LimitUsage } from '../../../../shared/risk.js';
-import { actions } from '../../api/runtime.js';
+import { actions } from '../../api/actions.js';
 import { useCockpit } from '../../stores/app-store.js';
 import { isReady } from '../../stores/cockpit-store.js';
 import { Panel, Empty } from '../../components/Panel.js';
 import { Num } from '../../components/Num.js';
 import { formatNumber, formatPercent, formatTime } from '../../lib/format.js';
-import { formatLimitValue, gaugeFillPct, sortLimitsForGauges } from './risk-view.js';
+import { formatLimitValue, gaugeFillPct, sortLimitsForGauges } from '../../lib/risk-view.js';
 
 const GROUP_LABEL: Record<LimitUsage['group'], string> = {
   portfolio: 'portfolio',

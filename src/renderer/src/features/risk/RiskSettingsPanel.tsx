@@ -4,7 +4,8 @@
 import { useCallback, useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { ApiError } from '../../../../shared/api/result.js';
 import type { RiskTier } from '../../../../shared/risk.js';
-import { actions } from '../../api/runtime.js';
+import { actions } from '../../api/actions.js';
+import { callEngine } from '../../api/call.js';
 import { useCockpit } from '../../stores/app-store.js';
 import { isReady } from '../../stores/cockpit-store.js';
 import { Panel, Empty } from '../../components/Panel.js';
@@ -138,7 +139,7 @@ export function RiskSettingsPanel() {
   const load = useCallback(async () => {
     setBusy('loading');
     try {
-      const result = await actions.getRiskLimits();
+      const result = await callEngine('risk.limits.get', {});
       if (result.ok) {
         const next = limitsToForm(result.value);
         setLoaded(next);

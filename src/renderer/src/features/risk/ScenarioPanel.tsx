@@ -3,74 +3,15 @@
 // red losses, the shade by P&L as a share of NAV. Refreshed every few seconds while on screen.
 import { useState } from 'react';
 import type { OrderIntent } from '../../../../shared/domain.js';
-import type { ScenarioCell, ScenarioGrid } from '../../../../shared/risk.js';
-import { actions } from '../../api/runtime.js';
 import { describeIntent } from '../../api/actions.js';
+import { useEngineQuery } from '../../api/call.js';
+import { HeatMap, HEAT_SATURATION, SCENARIO_REFRESH_MS } from '../../components/HeatMap.js';
 import { Panel } from '../../components/Panel.js';
-import { formatNumber, formatPercent, formatSigned, formatTime } from '../../lib/format.js';
-import { usePolledQuery } from '../../lib/use-polled-query.js';
+import { formatPercent, formatTime } from '../../lib/format.js';
 import { useCockpit } from '../../stores/app-store.js';
-import { useDraftIntent } from '../tickets/ticket-draft.js';
-import { heatColor } from './risk-view.js';
+import { useDraftIntent } from '../../stores/ticket-draft.js';
 
-export const SCENARIO_REFRESH_MS = 5_000;
 export const SCENARIO_DAYS = [0, 1, 7] as const;
-/** |P&L| / NAV at which a cell reaches full colour. */
-export const HEAT_SATURATION = 0.05;
-
-const spotLabel = (pct: number) => (pct === 0 ? '0%' : formatPercent(pct, 1, true));
-const volLabel = (pts: number) => (pts === 0 ? '0' : `${formatSigned(pts, 1)}`);
-
-function cellTitle(cell: ScenarioCell, nav: number): string {
-  return [
-    `Spot ${spotLabel(cell.spotPct)}, vol ${volLabel(cell.volPts)} pts`,
-    `P&L ${formatSigned(cell.pnl, 0)} (${formatPercent(nav > 0 ? cell.pnl / nav : null, 2, true)} of NAV)`,
-    `Δ $ ${formatNumber(cell.deltaCash, 0)} · Γ $/1% ${formatNumber(cell.gammaCash1Pct, 0)}`,
-    `V $/pt ${formatNumber(cell.vegaCashPerPoint, 0)} · Θ $/d ${formatNumber(cell.thetaCashPerDay, 0)}`,
-  ].join('\n');
-}
-
-export function HeatMap({ grid }: { grid: ScenarioGrid }) {
-  return (
-    <table className="heatmap" data-testid="scenario-table">
-      <thead>
-        <tr>
-          <th scope="col" className="corner" title="Rows: every underlying moved by this much. Columns: every option's implied vol moved by this many points.">
-            spot \ vol
-          </th>
-          {grid.volPts.map((v) => (
-            <th key={v} scope="col" className="num">
-              {volLabel(v)}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {grid.cells.map((row, i) => (
-          <tr key={grid.spotPcts[i]}>
-            <th scope="row" className="num">
-              {spotLabel(grid.spotPcts[i] ?? 0)}
-            </th>
-            {row.map((cell) => (
-              <td
-                key={cell.volPts}
-                className={`num heat-cell${cell.spotPct === 0 && cell.volPts === 0 ? ' centre' : ''}`}
-                data-testid="scenario-cell"
-                data-spot={cell.spotPct}
-                data-vol={cell.volPts}
-                data-pnl={cell.pnl}
-                style={{ background: heatColor(cell.pnl, grid.nav, HEAT_SATURATION) }}
-                title={cellTitle(cell, grid.nav)}
-              >
-                {formatSigned(cell.pnl, 0)}
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
 
 export function ScenarioPanel() {
   const [days, setDays] = useState<number>(0);
@@ -78,8 +19,7 @@ export function ScenarioPanel() {
   const draft = useDraftIntent();
   const timezone = useCockpit((s) => s.cockpit?.clock.timezone ?? 'UTC');
   const intent: OrderIntent | null = withTicket ? draft : null;
-  const key = JSON.stringify({ days, intent });
-  const query = usePolledQuery(() => actions.scenario(intent ? { intent, days } : { days }), SCENARIO_REFRESH_MS, key);
+  const query = useEngineQuery('risk.scenario', intent ? { intent, days } : { days }, { intervalMs: SCENARIO_REFRESH_MS });
   const grid = query.data;
 
   return (

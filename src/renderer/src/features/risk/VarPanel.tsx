@@ -1,11 +1,10 @@
 // One-day Value at Risk and expected shortfall (CVaR) by three methods, as positive losses.
 // A method without enough history says why instead of showing a number.
-import type { VarMethod, VarReport } from '../../../../shared/risk.js';
-import { actions } from '../../api/runtime.js';
+import type { VarMethod } from '../../../../shared/risk.js';
+import { useEngineQuery } from '../../api/call.js';
 import { Panel } from '../../components/Panel.js';
 import { Num } from '../../components/Num.js';
 import { formatPercent } from '../../lib/format.js';
-import { usePolledQuery } from '../../lib/use-polled-query.js';
 
 export const VAR_REFRESH_MS = 30_000;
 const CONFIDENCES = [0.95, 0.99] as const;
@@ -49,7 +48,7 @@ function MethodRow({ method, nav }: { method: VarMethod; nav: number }) {
 }
 
 export function VarPanel() {
-  const query = usePolledQuery<VarReport>(() => actions.valueAtRisk(), VAR_REFRESH_MS, 'var');
+  const query = useEngineQuery('risk.var', {}, { intervalMs: VAR_REFRESH_MS });
   const report = query.data;
   return (
     <Panel title="Value at Risk (1 day)" area="var" bodyClassName="flush">

@@ -6,14 +6,15 @@ import { useShallow } from 'zustand/react/shallow';
 import type { OrderIntent } from '../../../../shared/domain.js';
 import type { GateVerdict } from '../../../../shared/risk.js';
 import type { Result } from '../../../../shared/api/result.js';
-import { actions } from '../../api/runtime.js';
+import { actions } from '../../api/actions.js';
+import { callEngine } from '../../api/call.js';
 import { useCockpit } from '../../stores/app-store.js';
 import { isReady } from '../../stores/cockpit-store.js';
 import { knownSymbols } from '../../stores/selectors.js';
 import { createDebouncedLatest } from '../../lib/async.js';
-import { fieldsFor, ORDER_TYPE_LABEL, parseTicketForm, type TicketFormValues } from './ticket-form.js';
+import { fieldsFor, ORDER_TYPE_LABEL, parseTicketForm, type TicketFormValues } from '../../lib/ticket-form.js';
 import { OrderType, TimeInForce } from '../../../../shared/domain.js';
-import { updateTicketDraft, useDraftIntent, useTicketDraft } from './ticket-draft.js';
+import { updateTicketDraft, useDraftIntent, useTicketDraft } from '../../stores/ticket-draft.js';
 import { TicketPreview, type PreviewState } from './TicketPreview.js';
 
 export const PREVIEW_DEBOUNCE_MS = 250;
@@ -30,7 +31,7 @@ function useTicketPreview(intent: OrderIntent | null): PreviewState {
     () =>
       createDebouncedLatest<OrderIntent, Result<GateVerdict>>({
         delayMs: PREVIEW_DEBOUNCE_MS,
-        run: (i) => actions.previewTicket(i),
+        run: (intent) => callEngine('ticket.preview', { intent }),
         onResult: (result, i) =>
           setPreview(result.ok ? { status: 'done', intent: i, verdict: result.value } : { status: 'error', intent: i, error: result.error }),
       }),

@@ -4,15 +4,14 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Ticket } from '../../../../shared/domain.js';
-import { actions } from '../../api/runtime.js';
-import { describeOrderPrices } from '../../api/actions.js';
+import { actions, describeOrderPrices } from '../../api/actions.js';
 import { useCockpit } from '../../stores/app-store.js';
 import { ticketsForDisplay } from '../../stores/selectors.js';
 import { isReady } from '../../stores/cockpit-store.js';
-import { ENGINE_UNREACHABLE } from '../header/engine-link.js';
+import { ENGINE_UNREACHABLE } from '../../lib/engine-link.js';
 import { Empty } from '../../components/Panel.js';
 import { formatCountdown, formatInstrument, formatNumber, formatQty, formatTime } from '../../lib/format.js';
-import { sortChecks } from '../risk/risk-view.js';
+import { sortChecks } from '../../lib/risk-view.js';
 import { WhatIfTable } from './WhatIfTable.js';
 
 /** The wall clock, re-read every second: tickets expire in real time, whatever the trading clock does. */

@@ -5,7 +5,7 @@ import type { GateVerdict } from '../../../../shared/risk.js';
 import type { ApiError } from '../../../../shared/api/result.js';
 import { describeIntent } from '../../api/actions.js';
 import { formatNumber } from '../../lib/format.js';
-import { sortChecks } from '../risk/risk-view.js';
+import { sortChecks } from '../../lib/risk-view.js';
 import { WhatIfTable } from './WhatIfTable.js';
 
 export type PreviewState =

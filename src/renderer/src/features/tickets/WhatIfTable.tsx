@@ -4,7 +4,7 @@ import type { PortfolioGreeks, WhatIf } from '../../../../shared/risk.js';
 import { useCockpit } from '../../stores/app-store.js';
 import { Num } from '../../components/Num.js';
 import { formatPercent } from '../../lib/format.js';
-import { levelForUsage } from '../risk/risk-view.js';
+import { levelForUsage } from '../../lib/risk-view.js';
 
 export const WHAT_IF_ROWS: readonly { key: keyof PortfolioGreeks; label: string; title: string; limitId: string }[] = [
   { key: 'deltaCash', label: 'Δ $', title: 'Cash delta', limitId: 'portfolio.delta' },

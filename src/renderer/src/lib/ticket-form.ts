@@ -1,6 +1,6 @@
 // The new-ticket form's values → an OrderIntent, checked with the shared schema so the form
 // and the engine agree on what a valid intent is. The engine still runs the real checks.
-import { OrderIntent, type OrderType, type Side, type TimeInForce } from '../../../../shared/domain.js';
+import { OrderIntent, type OrderType, type Side, type TimeInForce } from '../../../shared/domain.js';
 
 export interface TicketFormValues {
   symbol: string;

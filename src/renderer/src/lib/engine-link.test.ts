@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionPhase } from '../../stores/cockpit-store.js';
+import type { ConnectionPhase } from '../stores/cockpit-store.js';
 import { engineLinkView } from './engine-link.js';
 
 describe('engine link', () => {

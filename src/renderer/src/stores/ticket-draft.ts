@@ -1,13 +1,13 @@
 // The new-ticket form's values, kept outside the form so they survive a page switch and so the
-// scenario grid can price "book + the order being typed" from the same draft.
+// Risk page's scenario grid can price "book + the order being typed" from the same draft.
 import { useMemo } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { createStore } from 'zustand/vanilla';
-import type { OrderIntent } from '../../../../shared/domain.js';
-import { useCockpit } from '../../stores/app-store.js';
-import { knownSymbols } from '../../stores/selectors.js';
-import { EMPTY_TICKET_FORM, parseTicketForm, type TicketFormValues } from './ticket-form.js';
+import type { OrderIntent } from '../../../shared/domain.js';
+import { useCockpit } from './app-store.js';
+import { knownSymbols } from './selectors.js';
+import { EMPTY_TICKET_FORM, parseTicketForm, type TicketFormValues } from '../lib/ticket-form.js';
 
 export const ticketDraftStore = createStore<TicketFormValues>()(() => EMPTY_TICKET_FORM);
 

@@ -4,7 +4,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useCockpit } from '../../stores/app-store.js';
 import { showPage } from '../../stores/navigation.js';
-import { badgeText, badgeValue, hedgeableBreaches } from '../hedge/hedge-view.js';
+import { badgeText, badgeValue, hedgeableBreaches } from './hedge-view.js';
 
 export function HedgeBadge() {
   const labels = useCockpit(useShallow((s) => hedgeableBreaches(s.cockpit?.risk?.limits).map((l) => l.label)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, LimitUsage } from '../../../../shared/risk.js';
+import type { CheckResult, LimitUsage } from '../../../shared/risk.js';
 import { formatLimitValue, gaugeFillPct, heatColor, levelForUsage, sortChecks, sortLimitsForGauges } from './risk-view.js';
 
 const usage = (id: string, u: number, level: LimitUsage['level']): LimitUsage => ({

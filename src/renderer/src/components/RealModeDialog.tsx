@@ -1,5 +1,6 @@
 // Typed confirmation for REAL mode: the trader types the broker account number the orders will go
-// to (or REAL when no broker account is in use — the engine then refuses, and says why).
+// to (or REAL when no broker account is in use — the engine then refuses, and says why). Shared by
+// the header's mode switch and the Hedge page (approving a plan, enabling auto-hedge in REAL).
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 
 export interface RealModeDialogProps {

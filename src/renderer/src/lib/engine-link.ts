@@ -1,7 +1,7 @@
 // What the header and the money controls say about the link to the engine. Pure, so the words
 // are tested without a browser: the header names the state at once; every control that would
 // send an order or change the mode is off while the engine cannot be reached, and says why.
-import type { ConnectionInfo } from '../../stores/cockpit-store.js';
+import type { ConnectionInfo } from '../stores/cockpit-store.js';
 
 export type EngineLinkTone = 'live' | 'waiting' | 'down';
 

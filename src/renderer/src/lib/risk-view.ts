@@ -1,7 +1,8 @@
-// Pure helpers for the risk views: limit levels and gauge order, limit values in their unit,
-// check ordering, and the scenario heat-map colour scale.
-import type { CheckLevel, CheckResult, LimitUsage } from '../../../../shared/risk.js';
-import { formatNumber, formatPercent } from '../../lib/format.js';
+// Pure helpers for every view that shows risk (the Risk page, ticket checks and what-if, the
+// Greeks panel, the Hedge page): limit levels and gauge order, limit values in their unit, check
+// ordering, and the scenario heat-map colour scale.
+import type { CheckLevel, CheckResult, LimitUsage } from '../../../shared/risk.js';
+import { formatNumber, formatPercent } from './format.js';
 
 /** The gate's thresholds: amber from 80 % of a limit, red above 100 %. */
 export const AMBER_USAGE = 0.8;

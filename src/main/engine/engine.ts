@@ -1180,6 +1180,12 @@ export class Engine {
       gate: (intent) => this.gate(intent),
       createTicket: (intent, reason) => this.createTicket(intent, reason, 'hedge'),
       approveTicket: (ticket, approvedBy) => this.oms.approveTicket(ticket.id, ticket.contentHash, approvedBy).order,
+      submitByPolicy: (intent, reason, policy) => {
+        // As createTicket admits an intent: the instrument known (and journaled) before the one commit.
+        const symbol = intent.symbol.trim().toUpperCase();
+        if (!this.resolveInstrument(symbol)) throw new CockpitError('UNKNOWN_SYMBOL', `${symbol} is not a known instrument.`);
+        return this.oms.submitByPolicy({ ...intent, symbol }, 'hedge', reason, policy);
+      },
       order: (orderId) => this.repo.getOrder(orderId),
       workingHedgeOrders: () => this.repo.workingOrders().filter((o) => o.ticketId !== null && this.repo.getTicket(o.ticketId)?.source === 'hedge'),
       brokerAccount: () => (this.live ? { accountId: this.live.brokerAccountId, label: this.live.account.state().label } : null),

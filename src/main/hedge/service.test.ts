@@ -55,6 +55,10 @@ describe('the hedge flow on the demo portfolio', () => {
     for (const leg of done.execution!.legs) {
       const events = await call('order.events', { orderId: leg.orderId! });
       expect(events.find((e) => e.toStatus === 'approved')?.detail).toMatch(/^approved by user/);
+      // Reviewed: the gate ran at the ticket's creation and again at its approval.
+      expect(engine.riskEvents(500).filter((e) => e.message.includes(` of ${leg.ticketId}:`)).map((e) => e.message.split(' of ')[0])).toEqual(
+        expect.arrayContaining([expect.stringMatching(/at create$/), expect.stringMatching(/at approve$/)]),
+      );
     }
     const state = await call('state.get', {});
     expect(state.tickets.filter((t) => t.source === 'hedge')).toHaveLength(plan.legs.length);
@@ -205,6 +209,16 @@ describe('the hedge flow on the demo portfolio', () => {
     const orderId = await waitFor(() => engine.hedge.currentRun()?.execution?.legs[0]?.orderId ?? undefined, 'the first leg sent');
     const events = await call('order.events', { orderId: orderId });
     expect(events.find((e) => e.toStatus === 'approved')?.detail).toMatch(/approved by policy auto-hedge/);
+    // Nobody reviewed it, so it took the one-commit path: ticket, approval and submission journaled
+    // at one instant, the gate run once (at approval, inside that commit); the ticket is a full one.
+    expect(events.slice(0, 3).map((e) => e.toStatus)).toEqual(['pending_approval', 'approved', 'submitted']);
+    expect(new Set(events.slice(0, 3).map((e) => e.ts)).size).toBe(1);
+    const leg = engine.hedge.currentRun()!.execution!.legs[0]!;
+    const ticket = (await call('state.get', {})).tickets.find((t) => t.id === leg.ticketId)!;
+    expect(ticket).toMatchObject({ source: 'hedge', status: 'approved', orderId, context: { mode: 'DRY_RUN', accountId: expect.any(String) } });
+    expect(ticket.checks.length).toBeGreaterThan(0);
+    expect(ticket.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(engine.riskEvents(500).filter((e) => e.message.includes(` of ${ticket.id}:`)).map((e) => e.message)).toEqual([expect.stringMatching(/^Risk gate \w+ at approve of /)]);
     expect(auto.execution!.notional).toBeLessThanOrEqual(DEFAULT_AUTO_HEDGE_POLICY.maxNotionalPerDay);
   });
 });

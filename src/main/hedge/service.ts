@@ -48,8 +48,15 @@ export interface HedgeHost {
   quote(symbol: string): Quote | undefined;
   staleAfterMs(): number;
   gate(intent: OrderIntent): GateVerdict;
+  /** A hedge ticket for the trader's review; `approveTicket` then approves it (the two-step flow). */
   createTicket(intent: OrderIntent, reason: string): Ticket;
   approveTicket(ticket: Ticket, approvedBy: string): Order;
+  /**
+   * A hedge leg approved by a policy (`policy:<name>`): ticket, approval and submission journaled
+   * in one durable commit, the gate run once inside it, then sent. Red throws TICKET_RED (its
+   * details carry the journaled ticket's id); nothing is sent.
+   */
+  submitByPolicy(intent: OrderIntent, reason: string, policy: string): { ticket: Ticket; order: Order };
   order(orderId: string): Order | undefined;
   /** Working orders of hedge tickets. */
   workingHedgeOrders(): Order[];
@@ -67,6 +74,9 @@ export interface HedgeHost {
 }
 
 export const AUTO_HEDGE_ACTOR = 'policy:auto-hedge';
+
+/** An actor that is a policy (`policy:<name>`), not a trader: its legs take the one-commit path. */
+const isPolicy = (actor: string) => actor.startsWith('policy:');
 
 export class HedgeService {
   private current: HedgeRun | null;
@@ -467,22 +477,35 @@ export class HedgeService {
       }
     }
     const reason = `Hedge ${run.id}, leg ${index + 1}/${legs.length}: ${this.planOf(run, execution.planId).description}`;
+    const sentMessage = `Executing: leg ${index + 1} of ${legs.length} sent.`;
     try {
-      const ticket = this.host.createTicket(intent, reason);
-      legs[index] = { ...leg, ticketId: ticket.id, status: 'sent' };
-      this.save({ ...run, execution: { ...execution, legs, message: `Executing: leg ${index + 1} of ${legs.length} sent.` } });
-      const order = this.host.approveTicket(ticket, execution.actor);
-      const sent = this.current!;
-      const sentLegs = [...sent.execution!.legs];
-      sentLegs[index] = { ...sentLegs[index]!, orderId: order.id };
-      this.save({ ...sent, execution: { ...sent.execution!, legs: sentLegs } });
+      let order: Order;
+      if (isPolicy(execution.actor)) {
+        // Nobody reviews a policy's leg: ticket, approval and submission are one durable commit.
+        const sent = this.host.submitByPolicy(intent, reason, execution.actor);
+        order = sent.order;
+        legs[index] = { ...leg, ticketId: sent.ticket.id, orderId: order.id, status: 'sent' };
+        this.save({ ...run, execution: { ...execution, legs, message: sentMessage } });
+      } else {
+        const ticket = this.host.createTicket(intent, reason);
+        legs[index] = { ...leg, ticketId: ticket.id, status: 'sent' };
+        this.save({ ...run, execution: { ...execution, legs, message: sentMessage } });
+        order = this.host.approveTicket(ticket, execution.actor);
+        const sent = this.current!;
+        const sentLegs = [...sent.execution!.legs];
+        sentLegs[index] = { ...sentLegs[index]!, orderId: order.id };
+        this.save({ ...sent, execution: { ...sent.execution!, legs: sentLegs } });
+      }
       // A paper fill can arrive before the order id was recorded: look at the order now.
       const now = this.host.order(order.id);
       if (now) this.onOrder(now);
     } catch (error) {
       const latest = this.current!;
       const failedLegs = [...latest.execution!.legs];
-      failedLegs[index] = { ...failedLegs[index]!, status: 'failed', note: (error as Error).message };
+      // A leg the gate refused under a policy still has its journaled (refused) ticket.
+      const refused = error instanceof CockpitError ? (error.details as { ticketId?: unknown } | undefined)?.ticketId : undefined;
+      const ticketId = typeof refused === 'string' ? { ticketId: refused } : {};
+      failedLegs[index] = { ...failedLegs[index]!, ...ticketId, status: 'failed', note: (error as Error).message };
       this.stop({ ...latest, execution: { ...latest.execution!, legs: failedLegs } }, index, `leg ${index + 1} (${leg.side} ${leg.qty} ${leg.symbol}) could not be sent: ${(error as Error).message}`);
     }
   }

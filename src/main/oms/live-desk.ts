@@ -100,10 +100,18 @@ export class LiveDesk {
     this.repo.upsertInstrument(instrument);
   }
 
-  /** A ticket for the intent, approved at once: journaled as submitted, then sent. */
+  /** A ticket for the intent, then approved by the user: the two-step review (two durable commits), then sent. */
   submit(intent: OrderIntent, reason = 'desk'): { ticket: Ticket; order: Order } {
     const ticket = this.oms.createTicket(intent, 'manual', reason);
     return this.oms.approveTicket(ticket.id, ticket.contentHash);
+  }
+
+  /**
+   * An intent approved by a policy (a delegated strategy): ticket, approval and submission in one
+   * durable commit, then sent. `policy` is the approver, e.g. `policy:my-strategy`.
+   */
+  submitByPolicy(intent: OrderIntent, policy: string, reason = 'desk', source: Ticket['source'] = 'strategy'): { ticket: Ticket; order: Order } {
+    return this.oms.submitByPolicy(intent, source, reason, policy);
   }
 
   close(): void {

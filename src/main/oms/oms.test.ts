@@ -2,6 +2,7 @@
 // the test's control so a test can make the market cross a resting order when it wants.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { CheckResult, Fill, Instrument, Order, OrderEvent, OrderIntent, Quote, Ticket, TradingMode } from '../../shared/domain.js';
 import { orderEventLabel } from '../../shared/domain.js';
 import type { BrokerAdapter, BrokerEvent, BrokerOrderRequest, OrderChange } from '../brokers/types.js';
@@ -124,6 +125,10 @@ describe('order manager', () => {
 class StubVenue implements BrokerAdapter {
   readonly id = 'stub';
   readonly placed: BrokerOrderRequest[] = [];
+  /** At each placeOrder: whether a transaction was open, and the order's journal as another connection reads it (what is committed). */
+  readonly placedWhen: { inTransaction: boolean; committed: string[] }[] = [];
+  /** placeOrder throws (the process dies while sending, as far as the OMS can tell). */
+  failPlace = false;
   readonly modifies: { orderId: string; change: OrderChange; journalAtCall: OrderEvent[] }[] = [];
   /** How the stub answers a modify: apply it, refuse it, or say it no longer holds the order. */
   answer: 'modified' | 'refused' | 'unknown' = 'modified';
@@ -132,6 +137,8 @@ class StubVenue implements BrokerAdapter {
     return { id: this.id, name: 'stub', kind: 'simulated' as const, connection: 'connected' as const, realtimeQuotes: false };
   }
   placeOrder(request: BrokerOrderRequest): void {
+    this.placedWhen.push({ inTransaction: db.inTransaction, committed: committedJournal(request.orderId) });
+    if (this.failPlace) throw new Error('connection lost while sending');
     this.placed.push(request);
     this.listener?.({ type: 'accepted', orderId: request.orderId, ts: Date.now() });
   }
@@ -154,6 +161,18 @@ class StubVenue implements BrokerAdapter {
   }
   onEvent(listener: (e: BrokerEvent) => void): void {
     this.listener = listener;
+  }
+}
+
+/** The order's journal (and its ticket's status) as a second connection to the file reads it: only what is committed. */
+function committedJournal(orderId: string): string[] {
+  const reader = new Database(join(tmp.dir, 'oms.db'), { readonly: true });
+  try {
+    const events = reader.prepare('SELECT to_status FROM order_events WHERE order_id = ? ORDER BY seq').pluck().all(orderId) as string[];
+    const ticket = reader.prepare('SELECT t.status FROM tickets t JOIN orders o ON o.ticket_id = t.id WHERE o.id = ?').pluck().get(orderId) as string | undefined;
+    return [...events, `ticket ${ticket ?? 'missing'}`];
+  } finally {
+    reader.close();
   }
 }
 
@@ -380,5 +399,141 @@ describe('modifyOrder', () => {
     expect(after).toMatchObject({ status: 'filled', limitPrice: 100.5, filledQty: 10 });
     expect(fills).toEqual([expect.objectContaining({ qty: 10, price: 100.01 })]);
     expect(labels(order.id)).toEqual(['pending approval', 'approved', 'submitted', 'accepted', 'modify requested', 'modified', 'filled']);
+  });
+});
+
+describe('orders approved by a policy: ticket, approval and submission in one durable commit', () => {
+  const intent: OrderIntent = { symbol: 'SPY', side: 'BUY', qty: 3, orderType: 'LIMIT', limitPrice: 100 };
+  /** The repository's writes, each with whether it ran inside a transaction, and how many transactions were opened. */
+  /** Up to the venue being asked (its 'accepted' answer is a transaction of its own). */
+  function recordWrites(stub: StubVenue): { writes: { write: string; inTransaction: boolean }[]; transactions: () => number } {
+    const writes: { write: string; inTransaction: boolean }[] = [];
+    let sent = false;
+    for (const write of ['insertTicket', 'updateTicket', 'insertOrder', 'updateOrder', 'appendOrderEvent', 'audit', 'insertRiskEvent'] as const) {
+      const original = repo[write].bind(repo) as (...args: unknown[]) => unknown;
+      (repo as unknown as Record<string, unknown>)[write] = (...args: unknown[]) => {
+        if (!sent) writes.push({ write, inTransaction: db.inTransaction });
+        return original(...args);
+      };
+    }
+    const transaction = repo.transaction.bind(repo);
+    let transactions = 0;
+    repo.transaction = (fn) => {
+      if (!sent) transactions++;
+      return transaction(fn);
+    };
+    const place = stub.placeOrder.bind(stub);
+    stub.placeOrder = (request) => {
+      sent = true;
+      place(request);
+    };
+    return { writes, transactions: () => transactions };
+  }
+
+  it('journals ticket, approval and submitted in one transaction, the gate run once inside it, and sends only after the commit', () => {
+    const { stub, manager } = stubbed();
+    const { writes, transactions } = recordWrites(stub);
+    const gateInTransaction: boolean[] = [];
+    const seenByOthersAtGate: number[] = [];
+    const check = manager['hooks'].check;
+    manager['hooks'].check = (i, why) => {
+      gateInTransaction.push(db.inTransaction);
+      const reader = new Database(join(tmp.dir, 'oms.db'), { readonly: true });
+      seenByOthersAtGate.push(reader.prepare('SELECT COUNT(*) FROM tickets').pluck().get() as number);
+      reader.close();
+      return check(i, why);
+    };
+
+    const { ticket, order } = manager.submitByPolicy(intent, 'hedge', 'auto-hedge leg 1/1', 'policy:auto-hedge');
+
+    expect(transactions()).toBe(1);
+    expect(writes.map((w) => w.write)).toEqual(['insertTicket', 'insertOrder', 'appendOrderEvent', 'appendOrderEvent', 'appendOrderEvent']);
+    expect(writes.every((w) => w.inTransaction)).toBe(true);
+    // The gate ran once, on fresh quotes, inside the commit: nothing of this order was visible to anyone yet.
+    expect(gateCalls.map((c) => c.phase)).toEqual(['approve']);
+    expect(gateInTransaction).toEqual([true]);
+    expect(seenByOthersAtGate).toEqual([0]);
+    // When the venue is asked, the transaction is over and the whole approval is committed.
+    expect(stub.placedWhen).toEqual([{ inTransaction: false, committed: ['pending_approval', 'approved', 'submitted', 'ticket approved'] }]);
+    expect(stub.placed).toEqual([expect.objectContaining({ orderId: order.id, clientOrderId: order.clientOrderId, symbol: 'SPY', qty: 3, limitPrice: 100 })]);
+    expect(labels(order.id)).toEqual(['pending approval', 'approved', 'submitted', 'accepted']);
+    expect(repo.orderEvents(order.id).find((e) => e.toStatus === 'approved')?.detail).toBe('approved by policy auto-hedge; verdict green');
+    expect(repo.getTicket(ticket.id)).toEqual(ticket);
+  });
+
+  it('the manual review keeps its two steps: the ticket is committed on its own, then the approval transaction', () => {
+    const { stub, manager } = stubbed();
+    const { writes, transactions } = recordWrites(stub);
+    const ticket = manager.createTicket(intent, 'manual', 'test');
+    expect(writes).toEqual([{ write: 'insertTicket', inTransaction: false }]);
+    manager.approveTicket(ticket.id, ticket.contentHash);
+    expect(transactions()).toBe(1);
+    expect(gateCalls.map((c) => c.phase)).toEqual(['create', 'approve']);
+  });
+
+  it('the ticket carries its checks, context and content hash exactly as a reviewed one', () => {
+    const { manager } = stubbed();
+    gateChecks = [...GREEN, { check: 'greeks', level: 'amber', code: 'SHORT_DATED_GAMMA', message: 'Short-dated gamma is near its cap.' }];
+    const reviewed = manager.createTicket(intent, 'hedge', 'same leg');
+    const { ticket, order } = manager.submitByPolicy(intent, 'hedge', 'same leg', 'auto-hedge');
+    const stored = repo.getTicket(ticket.id)!;
+    expect(stored).toMatchObject({ status: 'approved', orderId: order.id, source: 'hedge', reason: 'same leg', verdict: 'amber', checks: gateChecks, statusReason: null });
+    expect(stored.intent).toEqual(reviewed.intent);
+    expect(stored.context).toEqual(reviewed.context);
+    expect(stored.contentHash).toBe(ticketHash(stored));
+    expect(stored.expiresAt).toBe(reviewed.expiresAt); // the same wall-clock expiry (the test's wall clock stands still)
+    expect(repo.orderEvents(order.id).find((e) => e.toStatus === 'approved')?.detail).toBe('approved by policy auto-hedge; verdict amber');
+  });
+
+  it('if sending fails (or the process dies while sending), the journal already holds the order as submitted', () => {
+    const { stub, manager } = stubbed();
+    stub.failPlace = true;
+    expect(() => manager.submitByPolicy(intent, 'hedge', 'leg', 'policy:auto-hedge')).toThrow('connection lost while sending');
+    const [order] = repo.recentOrders(10);
+    expect(order).toMatchObject({ status: 'submitted', venue: 'stub' });
+    expect(labels(order!.id)).toEqual(['pending approval', 'approved', 'submitted']);
+    expect(repo.getTicket(order!.ticketId!)).toMatchObject({ status: 'approved', orderId: order!.id });
+    // What the venue was about to be asked was already committed: reconciliation finds it by its client order id.
+    expect(stub.placedWhen[0]!.committed).toEqual(['pending_approval', 'approved', 'submitted', 'ticket approved']);
+  });
+
+  it('a red verdict refuses with TICKET_RED: the ticket is journaled as refused with its checks, and there is no order', async () => {
+    const { stub, manager } = stubbed();
+    gateChecks = [{ check: 'dailyLoss', level: 'red', code: 'DAILY_LOSS', message: 'The daily loss limit is reached.' }];
+    let error: CockpitError | undefined;
+    try {
+      manager.submitByPolicy(intent, 'hedge', 'leg', 'policy:auto-hedge');
+    } catch (e) {
+      error = e as CockpitError;
+    }
+    expect(error).toBeInstanceOf(CockpitError);
+    expect(error!.code).toBe('TICKET_RED');
+    expect(error!.message).toMatch(/The daily loss limit is reached\./);
+    const ticketId = (error!.details as { ticketId: string }).ticketId;
+    expect(repo.getTicket(ticketId)).toMatchObject({ status: 'rejected', verdict: 'red', checks: gateChecks, orderId: null, statusReason: 'refused by the risk gate: The daily loss limit is reached.' });
+    expect(repo.getTicket(ticketId)!.contentHash).toBe(ticketHash(repo.getTicket(ticketId)!));
+    expect(gateCalls).toHaveLength(1);
+    expect(repo.recentOrders(10)).toHaveLength(0);
+    expect(stub.placedWhen).toHaveLength(0);
+    const audited = db.prepare("SELECT actor, details FROM audit_events WHERE action = 'ticket.rejected'").all() as { actor: string; details: string }[];
+    expect(audited).toEqual([{ actor: 'policy:auto-hedge', details: expect.stringContaining(ticketId) }]);
+  });
+
+  it('refuses before anything is journaled when trading is OFF, no venue is connected, or the gate fails; never for a trader', async () => {
+    const { stub, manager } = stubbed();
+    mode = 'OFF';
+    await expectError(() => manager.submitByPolicy(intent, 'hedge', 'leg', 'policy:auto-hedge'), 'MODE_OFF');
+    mode = 'REAL'; // the test's hooks have no venue in REAL
+    await expectError(() => manager.submitByPolicy(intent, 'hedge', 'leg', 'policy:auto-hedge'), 'REAL_UNAVAILABLE');
+    mode = 'DRY_RUN';
+    expect(gateCalls).toHaveLength(0);
+    manager['hooks'].check = () => {
+      throw new Error('quotes unavailable');
+    };
+    expect(() => manager.submitByPolicy(intent, 'hedge', 'leg', 'policy:auto-hedge')).toThrow('quotes unavailable');
+    expect(() => manager.submitByPolicy(intent, 'hedge', 'leg', 'user')).toThrow(/needs a policy/);
+    expect(repo.recentTickets(10)).toHaveLength(0);
+    expect(repo.recentOrders(10)).toHaveLength(0);
+    expect(stub.placedWhen).toHaveLength(0);
   });
 });

@@ -171,20 +171,88 @@ export class OrderManager {
     const venue = this.hooks.venue();
     if (!venue) throw new CockpitError('REAL_UNAVAILABLE', `No venue is connected for ${this.hooks.mode()}.`);
 
-    const order: Order = {
+    const order = this.newOrder(ticket, venue, now);
+    const approved: Ticket = { ...ticket, checks, verdict, whatIf, status: 'approved', orderId: order.id };
+    // Journal first: approval and submission are durable before the order leaves.
+    this.repo.transaction(() => {
+      this.repo.updateTicket(approved);
+      this.journalSubmission(approved, order, approvedBy, price, now);
+    });
+    this.hooks.ticketChanged(approved);
+    this.hooks.orderChanged(order);
+    venue.placeOrder(venueRequest(order));
+    return { ticket: approved, order };
+  }
+
+  /**
+   * An order approved by a policy (auto-hedge, a delegated strategy): nobody reviews it, so its ticket
+   * is created and approved in one step, and ticket, approval and submission are ONE durable commit —
+   * the order path's cost is its fsyncs. The ticket is the one a trader would have reviewed: checks,
+   * context (mode, venue, account) and content hash. The gate runs once, on fresh quotes, inside that
+   * commit (a verdict the engine journals is part of it). The venue is asked only after the commit,
+   * so the order is journaled as submitted before a byte leaves. A red verdict journals the ticket
+   * as refused, with its checks, and throws TICKET_RED: no order.
+   * `policy` names the approver, `policy:<name>` (the journal reads "approved by policy <name>").
+   */
+  submitByPolicy(rawIntent: OrderIntent, source: Ticket['source'], reason: string, policy: string): { ticket: Ticket; order: Order } {
+    const name = policy.replace(/^policy:/, '');
+    // A trader's approval is the two-step review (createTicket, then approveTicket), never this.
+    if (!name || name === 'user') throw new Error(`submitByPolicy needs a policy's name, not ${JSON.stringify(policy)}`);
+    const approvedBy = `policy:${name}`;
+    if (this.hooks.mode() === 'OFF') {
+      throw new CockpitError('MODE_OFF', 'Trading is OFF: no order can be sent. Switch to DRY_RUN or REAL first.');
+    }
+    const venue = this.hooks.venue();
+    if (!venue) throw new CockpitError('REAL_UNAVAILABLE', `No venue is connected for ${this.hooks.mode()}.`);
+    const intent = withIntentDefaults(rawIntent);
+    const now = this.hooks.now();
+    const id = this.hooks.newId('T');
+    const base = { id, createdAt: now, expiresAt: this.hooks.wallNow() + TICKET_TTL_MS, source, reason, intent, context: this.hooks.context() };
+    const contentHash = ticketHash(base);
+
+    const outcome = this.repo.transaction((): { ticket: Ticket; order: Order } | { ticket: Ticket; refusedFor: string[] } => {
+      const { checks, estNotional, whatIf, price } = this.hooks.check(intent, { phase: 'approve', ticketId: id });
+      const verdict = worstLevel(checks);
+      const checked: Ticket = { ...base, checks, verdict, contentHash, status: 'pending', orderId: null, estNotional, whatIf, statusReason: null };
+      if (verdict === 'red') {
+        const reasons = checks.filter((c) => c.level === 'red').map((c) => c.message);
+        const refused: Ticket = { ...checked, status: 'rejected', statusReason: `refused by the risk gate: ${reasons.join(' ')}` };
+        this.repo.insertTicket(refused);
+        this.repo.audit(this.hooks.wallNow(), approvedBy, 'ticket.rejected', { ticketId: id, why: refused.statusReason });
+        return { ticket: refused, refusedFor: reasons };
+      }
+      const order = this.newOrder(checked, venue, now);
+      const approved: Ticket = { ...checked, status: 'approved', orderId: order.id };
+      this.repo.insertTicket(approved);
+      this.journalSubmission(approved, order, approvedBy, price, now);
+      return { ticket: approved, order };
+    });
+    this.hooks.ticketChanged(outcome.ticket);
+    if ('refusedFor' in outcome) {
+      throw new CockpitError('TICKET_RED', `Refused by the risk gate, nothing sent: ${outcome.refusedFor.join(' ')}`, { checks: outcome.ticket.checks, ticketId: outcome.ticket.id });
+    }
+    this.hooks.orderChanged(outcome.order);
+    venue.placeOrder(venueRequest(outcome.order));
+    return outcome;
+  }
+
+  /** The order an approved ticket becomes, to be sent to `venue`. */
+  private newOrder(ticket: Ticket, venue: BrokerAdapter, now: number): Order {
+    const { symbol, side, qty, orderType, limitPrice, stopPrice, tif, outsideRth } = ticket.intent;
+    return {
       id: this.hooks.newId('O'),
       clientOrderId: this.hooks.newId('DD'),
       ticketId: ticket.id,
       mode: this.hooks.mode(),
       venue: venue.id,
-      symbol: ticket.intent.symbol,
-      side: ticket.intent.side,
-      qty: ticket.intent.qty,
-      orderType: ticket.intent.orderType,
-      limitPrice: ticket.intent.limitPrice ?? null,
-      stopPrice: ticket.intent.stopPrice ?? null,
-      tif: ticket.intent.tif,
-      outsideRth: ticket.intent.outsideRth,
+      symbol,
+      side,
+      qty,
+      orderType,
+      limitPrice: limitPrice ?? null,
+      stopPrice: stopPrice ?? null,
+      tif,
+      outsideRth,
       status: 'submitted',
       filledQty: 0,
       avgFillPrice: null,
@@ -192,20 +260,15 @@ export class OrderManager {
       updatedAt: now,
       statusReason: null,
     };
-    const approved: Ticket = { ...ticket, checks, verdict, whatIf, status: 'approved', orderId: order.id };
-    // Journal first: approval and submission are durable before the order leaves.
-    this.repo.transaction(() => {
-      this.repo.insertOrder(order, typeof this.accountId === 'string' ? this.accountId : this.accountId());
-      this.repo.appendOrderEvent(order.id, ticket.createdAt, null, 'pending_approval', `ticket ${ticket.id} (${ticket.source})`);
-      this.repo.appendOrderEvent(order.id, now, 'pending_approval', 'approved', `approved by ${approvedBy === 'user' ? 'user' : approvedBy.replace(/^policy:/, 'policy ')}; verdict ${verdict}`);
-      this.repo.appendOrderEvent(order.id, now, 'approved', 'submitted', `to ${venue.id} as ${order.clientOrderId}`);
-      this.hooks.recordArrival(order.id, price);
-      this.repo.updateTicket(approved);
-    });
-    this.hooks.ticketChanged(approved);
-    this.hooks.orderChanged(order);
-    venue.placeOrder(venueRequest(order));
-    return { ticket: approved, order };
+  }
+
+  /** The journal of an approval: the order, pending approval → approved → submitted, its arrival price. Inside the caller's transaction. */
+  private journalSubmission(ticket: Ticket, order: Order, approvedBy: string, price: number | null, now: number): void {
+    this.repo.insertOrder(order, typeof this.accountId === 'string' ? this.accountId : this.accountId());
+    this.repo.appendOrderEvent(order.id, ticket.createdAt, null, 'pending_approval', `ticket ${ticket.id} (${ticket.source})`);
+    this.repo.appendOrderEvent(order.id, now, 'pending_approval', 'approved', `approved by ${approvedBy === 'user' ? 'user' : approvedBy.replace(/^policy:/, 'policy ')}; verdict ${ticket.verdict}`);
+    this.repo.appendOrderEvent(order.id, now, 'approved', 'submitted', `to ${order.venue} as ${order.clientOrderId}`);
+    this.hooks.recordArrival(order.id, price);
   }
 
   rejectTicket(ticketId: string, reason: string): Ticket {

@@ -60,7 +60,7 @@ describe('SecretsVault', () => {
 
   it('a tampered ciphertext, IV or tag fails with DECRYPT_FAILED, never garbage', () => {
     const vault = new SecretsVault(temp.dir);
-    const sealed = vault.seal('tiger-1', 'privateKey', '-----BEGIN PRIVATE KEY-----abc', ADDRESS);
+    const sealed = vault.seal('tiger-1', 'privateKey', 'placeholder private key (not a key)', ADDRESS);
     const flip = (buf: Buffer, i = 0) => {
       const copy = Buffer.from(buf);
       copy[i] = copy[i]! ^ 0x01;
